@@ -1,0 +1,85 @@
+"""Async database access: one engine per process, one session per request or job.
+
+Only the request or job boundary commits: repositories and services flush, never
+commit. `Database.session()` commits when the block ends without an exception and
+rolls back otherwise; the FastAPI dependency `SessionDep` does the same per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+
+from stackyard_common.settings import Settings
+
+__all__ = ["Database", "SessionDep", "make_base", "naming_convention"]
+
+naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def make_base(schema: str) -> type[DeclarativeBase]:
+    """A declarative base whose tables all live in `schema` (the service's own)."""
+
+    class Base(DeclarativeBase):
+        metadata = MetaData(schema=schema, naming_convention=naming_convention)
+
+    return Base
+
+
+class Database:
+    """The engine and session factory of one service, connected as its own role."""
+
+    def __init__(self, settings: Settings, service: str) -> None:
+        self.schema = service
+        self.engine: AsyncEngine = create_async_engine(
+            settings.database.service_url(service),
+            pool_size=settings.database.pool_size,
+            pool_pre_ping=True,
+            connect_args={
+                "timeout": settings.database.connect_timeout,
+                "server_settings": {"search_path": service, "application_name": service},
+            },
+        )
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session that commits on success and rolls back on any exception."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    database: Database = request.app.state.database
+    async with database.session() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(_request_session)]
+"""The request's session; committed when the endpoint returns without an error."""

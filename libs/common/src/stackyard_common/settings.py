@@ -1,0 +1,154 @@
+"""Settings shared by every Stackyard process, read from `STACKYARD_*` environment variables.
+
+One nested model per concern; nested fields use a double underscore, e.g.
+`STACKYARD_DATABASE__HOST`, `STACKYARD_REDIS__URL`, `STACKYARD_AMQP__URL`. Secrets are
+`SecretStr` so that they never show in a repr or a log line. Outside development the
+placeholder secrets shipped for local use are refused at start-up.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Self
+from urllib.parse import quote
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = [
+    "AmqpSettings",
+    "DatabaseSettings",
+    "Environment",
+    "LoggingSettings",
+    "PortSettings",
+    "RedisSettings",
+    "Settings",
+    "get_settings",
+]
+
+DEV_DATABASE_PASSWORD = "stackyard-dev"  # noqa: S105 - a known placeholder, refused in production
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class DatabaseSettings(BaseModel):
+    """PostgreSQL: one database, one schema and one login role per service.
+
+    The bootstrap connects with the admin DSN to create the database, the roles and the
+    schemas; each service then connects as its own role `<role_prefix>_<service>`, which
+    owns its schema and can use no other.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 5432
+    name: str = "stackyard"
+    role_prefix: str = "stackyard"
+    password: SecretStr = SecretStr(DEV_DATABASE_PASSWORD)
+    admin_dsn: SecretStr = SecretStr("postgresql://postgres@127.0.0.1:5432/postgres")
+    pool_size: int = 10
+    connect_timeout: float = 5.0
+
+    def role(self, service: str) -> str:
+        """The login role of `service`."""
+        return f"{self.role_prefix}_{service}"
+
+    def service_url(self, service: str) -> str:
+        """SQLAlchemy async URL with which `service` connects as its own role."""
+        password = quote(self.password.get_secret_value(), safe="")
+        return (
+            f"postgresql+asyncpg://{self.role(service)}:{password}"
+            f"@{self.host}:{self.port}/{self.name}"
+        )
+
+
+class RedisSettings(BaseModel):
+    """Redis: job queues, shared caches and locks. Every key starts with `key_prefix`."""
+
+    url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
+    key_prefix: str = "stackyard"
+
+    def key(self, *parts: str) -> str:
+        """A namespaced Redis key, e.g. `key("tokens", digest)`."""
+        return ":".join((self.key_prefix, *parts))
+
+
+class AmqpSettings(BaseModel):
+    """RabbitMQ: the events exchange and its queues live in the vhost of `url`."""
+
+    url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
+    exchange: str = "stackyard.events"
+
+
+class PortSettings(BaseModel):
+    """Local ports of the platform: the gateway, the services (in `topology` order from
+    `service_base`) and the built-in emulator cloud."""
+
+    host: str = "127.0.0.1"
+    gateway: int = 8000
+    service_base: int = 8101
+    emulator: int = 5000
+
+    def service(self, name: str) -> int:
+        """The port on which service `name` listens."""
+        from stackyard_common.topology import SERVICES
+
+        names = [spec.name for spec in SERVICES]
+        return self.service_base + names.index(name)
+
+    def service_url(self, name: str) -> str:
+        """Base URL of service `name`'s own HTTP API (inside the platform)."""
+        return f"http://{self.host}:{self.service(name)}"
+
+
+class LoggingSettings(BaseModel):
+    level: str = "INFO"
+    json_output: bool | None = Field(
+        default=None, description="JSON lines; defaults to on outside development."
+    )
+
+
+class Settings(BaseSettings):
+    """All settings of a Stackyard process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STACKYARD_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    database: DatabaseSettings = DatabaseSettings()
+    redis: RedisSettings = RedisSettings()
+    amqp: AmqpSettings = AmqpSettings()
+    logging: LoggingSettings = LoggingSettings()
+    ports: PortSettings = PortSettings()
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Where users reach the gateway."
+    )
+    readiness_timeout: float = Field(default=2.0, description="Seconds per readiness check.")
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_in_production(self) -> Self:
+        placeholder = self.database.password.get_secret_value() == DEV_DATABASE_PASSWORD
+        if self.environment is Environment.PRODUCTION and placeholder:
+            raise ValueError(
+                "STACKYARD_DATABASE__PASSWORD is the development placeholder; "
+                "set a real secret in production"
+            )
+        return self
+
+    @property
+    def json_logs(self) -> bool:
+        """Whether logs are JSON lines (the production default) or human-readable."""
+        if self.logging.json_output is not None:
+            return self.logging.json_output
+        return self.environment is not Environment.DEVELOPMENT
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,3 @@
+"""Stackyard compute service: Nova: instances, flavors, server groups, availability zones,
+consoles.
+"""

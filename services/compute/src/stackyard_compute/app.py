@@ -1,0 +1,16 @@
+"""The compute service's HTTP application (run with `uvicorn stackyard_compute.app:app`)."""
+
+from fastapi import FastAPI
+
+import stackyard_compute as stackyard_pkg
+from stackyard_common.app import create_service_app
+
+DESCRIPTION = (stackyard_pkg.__doc__ or "").strip()
+
+
+def create_app() -> FastAPI:
+    """The compute service with every router it serves."""
+    return create_service_app("compute", description=DESCRIPTION)
+
+
+app = create_app()

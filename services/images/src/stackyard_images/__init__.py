@@ -1,0 +1,1 @@
+"""Stackyard images service: Glance: images and streamed custom image upload."""

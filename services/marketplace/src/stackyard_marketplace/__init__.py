@@ -1,0 +1,3 @@
+"""Stackyard marketplace service: Offerings, plans, components, orders, resources, order
+processors, private offerings, lost-resource recovery.
+"""

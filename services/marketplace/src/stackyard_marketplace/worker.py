@@ -1,0 +1,8 @@
+"""The marketplace service's arq worker: its jobs and periodic tasks, declared here."""
+
+from stackyard_common.worker import run_service_worker
+
+
+def main() -> None:
+    """Entry point of `stackyard-marketplace-worker`."""
+    run_service_worker("marketplace")

@@ -1,0 +1,8 @@
+"""The network service's arq worker: its jobs and periodic tasks, declared here."""
+
+from stackyard_common.worker import run_service_worker
+
+
+def main() -> None:
+    """Entry point of `stackyard-network-worker`."""
+    run_service_worker("network")

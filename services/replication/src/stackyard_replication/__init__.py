@@ -1,0 +1,1 @@
+"""Stackyard replication service: Tenant migrations between clouds."""

@@ -1,0 +1,16 @@
+"""The replication service's HTTP application (run with `uvicorn stackyard_replication.app:app`)."""
+
+from fastapi import FastAPI
+
+import stackyard_replication as stackyard_pkg
+from stackyard_common.app import create_service_app
+
+DESCRIPTION = (stackyard_pkg.__doc__ or "").strip()
+
+
+def create_app() -> FastAPI:
+    """The replication service with every router it serves."""
+    return create_service_app("replication", description=DESCRIPTION)
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Stackyard storage service: Cinder: volumes, snapshots, backups, volume types."""
