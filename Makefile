@@ -1,12 +1,17 @@
 # Every workflow of Stackyard is a target here. `make run` and `make test` work from a
 # fresh clone on a machine with PostgreSQL, RabbitMQ and Redis on their default ports.
 
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 PACKAGES := libs/common emulator $(wildcard services/*) cli
 EDITABLES := $(foreach p,$(PACKAGES),-e $(p))
 STAMP  := $(VENV)/.installed
+# pip warns about every index directory of this machine that lacks a package: noise.
+QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
 PYPROJECTS := pyproject.toml $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 
 .DEFAULT_GOAL := help
@@ -17,10 +22,10 @@ help:  ## List the targets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip $(QUIET_PIP)
 
 $(STAMP): $(BIN)/python requirements.lock $(PYPROJECTS)
-	$(BIN)/pip install --quiet -c requirements.lock $(EDITABLES) -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock $(EDITABLES) -e '.[dev]' $(QUIET_PIP)
 	touch $(STAMP)
 
 install: $(STAMP)  ## Install every package (editable) and the dev tools into .venv
@@ -62,8 +67,8 @@ bench: install  ## Run the benchmarks; each prints its figures
 
 lock: $(BIN)/python  ## Re-resolve the pinned dependencies into requirements.lock
 	rm -rf $(VENV)/lock && $(PYTHON) -m venv $(VENV)/lock
-	$(VENV)/lock/bin/pip install --quiet --upgrade pip
-	$(VENV)/lock/bin/pip install --quiet $(EDITABLES) -e '.[dev]'
+	$(VENV)/lock/bin/pip install --quiet --upgrade pip $(QUIET_PIP)
+	$(VENV)/lock/bin/pip install --quiet $(EDITABLES) -e '.[dev]' $(QUIET_PIP)
 	{ echo "# Pinned by 'make lock' from every pyproject.toml; install with 'make install'."; \
 	  $(VENV)/lock/bin/pip freeze --exclude-editable | grep -v '^-e ' | grep -v '^stackyard'; } > requirements.lock
 	rm -rf $(VENV)/lock

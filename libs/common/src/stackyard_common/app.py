@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 from starlette.responses import Response
@@ -31,7 +31,9 @@ from stackyard_common.metrics import HttpMetrics
 from stackyard_common.settings import Settings, get_settings
 from stackyard_common.topology import service as service_spec
 
-__all__ = ["Lifespan", "create_service_app"]
+__all__ = ["SERVICE_HEADER", "Lifespan", "create_service_app"]
+
+SERVICE_HEADER = "X-Stackyard-Service"
 
 Lifespan = Callable[[FastAPI], Any]
 """An extra async context manager factory run inside the common lifespan."""
@@ -77,6 +79,15 @@ def create_service_app(
     install_error_handlers(app)
     app.middleware("http")(metrics.middleware)
     app.middleware("http")(request_id_middleware)
+
+    @app.middleware("http")
+    async def name_the_service(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # Tells operators (and the gateway's tests) which service answered a request.
+        response = await call_next(request)
+        response.headers[SERVICE_HEADER] = name
+        return response
 
     async def livez() -> dict[str, str]:
         return {"status": "ok", "service": name}

@@ -19,11 +19,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
 
 from stackyard_common.settings import Settings
 
-__all__ = ["Database", "SessionDep", "make_base", "naming_convention"]
+__all__ = ["Database", "SessionDep", "naming_convention", "service_metadata"]
 
 naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -34,13 +33,13 @@ naming_convention = {
 }
 
 
-def make_base(schema: str) -> type[DeclarativeBase]:
-    """A declarative base whose tables all live in `schema` (the service's own)."""
+def service_metadata(schema: str) -> MetaData:
+    """The MetaData of a service: every table in `schema` (the service's own), with
+    constraint names that stay stable across migrations.
 
-    class Base(DeclarativeBase):
-        metadata = MetaData(schema=schema, naming_convention=naming_convention)
-
-    return Base
+    A service declares `class Base(DeclarativeBase): metadata = service_metadata("x")`.
+    """
+    return MetaData(schema=schema, naming_convention=naming_convention)
 
 
 class Database:

@@ -67,6 +67,8 @@ async def request_id_middleware(
 ) -> Response:
     """Bind the request id to the log context for the request and echo it back."""
     request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+    # Kept on the request too: the 500 handler runs outside this context.
+    request.state.request_id = request_id
     with structlog.contextvars.bound_contextvars(request_id=request_id):
         response = await call_next(request)
     response.headers[REQUEST_ID_HEADER] = request_id

@@ -62,6 +62,9 @@ class HttpMetrics:
 
 def _route_template(request: Request) -> str:
     # Raw paths carry uuids and would explode the label space; templates do not.
+    matched = request.scope.get("route")
+    if matched is not None and hasattr(matched, "path"):
+        return str(matched.path)
     for route in request.app.router.routes:
         match, _ = route.matches(request.scope)
         if match is Match.FULL:

@@ -66,7 +66,7 @@ def worker_settings(
     return {
         "functions": list(functions),
         "cron_jobs": [
-            cron(heartbeat, second=0, run_at_startup=True, unique=True),  # type: ignore[arg-type]
+            cron(heartbeat, second=0, run_at_startup=True, unique=True),
             *cron_jobs,
         ],
         "redis_settings": ArqRedisSettings.from_dsn(settings.redis.url.get_secret_value()),
@@ -79,4 +79,4 @@ def worker_settings(
 
 def run_service_worker(service: str, **kwargs: Any) -> None:
     """Run `service`'s worker until it is stopped (SIGINT or SIGTERM)."""
-    run_worker(worker_settings(service, **kwargs))  # type: ignore[arg-type]
+    run_worker(worker_settings(service, **kwargs))

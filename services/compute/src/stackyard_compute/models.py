@@ -1,5 +1,9 @@
 """Tables of the compute service, all in its own `compute` schema."""
 
-from stackyard_common.db import make_base
+from sqlalchemy.orm import DeclarativeBase
 
-Base = make_base("compute")
+from stackyard_common.db import service_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = service_metadata("compute")

@@ -6,11 +6,13 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from stackyard_common.db import make_base
+from stackyard_common.db import service_metadata
 
-Base = make_base("identity")
+
+class Base(DeclarativeBase):
+    metadata = service_metadata("identity")
 
 
 class User(Base):

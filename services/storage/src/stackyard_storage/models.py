@@ -1,5 +1,9 @@
 """Tables of the storage service, all in its own `storage` schema."""
 
-from stackyard_common.db import make_base
+from sqlalchemy.orm import DeclarativeBase
 
-Base = make_base("storage")
+from stackyard_common.db import service_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = service_metadata("storage")

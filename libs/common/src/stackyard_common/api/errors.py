@@ -182,8 +182,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        request_id = structlog.contextvars.get_contextvars().get("request_id")
-        log.exception("unhandled_error", path=request.url.path, method=request.method)
+        request_id = getattr(request.state, "request_id", None)
+        log.exception(
+            "unhandled_error",
+            path=request.url.path,
+            method=request.method,
+            request_id=request_id,
+        )
+        headers = {"X-Request-ID": request_id} if request_id else None
         return JSONResponse(
-            {"detail": "Internal server error.", "request_id": request_id}, status_code=500
+            {"detail": "Internal server error.", "request_id": request_id},
+            status_code=500,
+            headers=headers,
         )

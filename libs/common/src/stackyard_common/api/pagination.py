@@ -88,4 +88,4 @@ async def paginate(session: AsyncSession, query: Select[Any], page: Page) -> Seq
     ).scalar_one()
     page.set_headers(total)
     result = await session.execute(query.limit(page.size).offset(page.offset))
-    return result.scalars().all()
+    return list(result.scalars().all())
