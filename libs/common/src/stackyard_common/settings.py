@@ -92,6 +92,11 @@ class PortSettings(BaseModel):
     gateway: int = 8000
     service_base: int = 8101
     emulator: int = 5000
+    service_host: str = Field(
+        default="",
+        description="Host of each service, `{name}` standing for the service's name "
+        "(e.g. `{name}` in docker compose); empty means `host`.",
+    )
 
     def service(self, name: str) -> int:
         """The port on which service `name` listens."""
@@ -100,9 +105,14 @@ class PortSettings(BaseModel):
         names = [spec.name for spec in SERVICES]
         return self.service_base + names.index(name)
 
+    def service_address(self, name: str) -> str:
+        """`host:port` where service `name` listens, as other processes reach it."""
+        host = self.service_host.format(name=name) if self.service_host else self.host
+        return f"{host}:{self.service(name)}"
+
     def service_url(self, name: str) -> str:
         """Base URL of service `name`'s own HTTP API (inside the platform)."""
-        return f"http://{self.host}:{self.service(name)}"
+        return f"http://{self.service_address(name)}"
 
 
 class LoggingSettings(BaseModel):
@@ -127,6 +137,9 @@ class Settings(BaseSettings):
     ports: PortSettings = PortSettings()
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="Where users reach the gateway."
+    )
+    gateway_listen: str = Field(
+        default="", description="Address the gateway binds (default: the ports' host)."
     )
     readiness_timeout: float = Field(default=2.0, description="Seconds per readiness check.")
 
