@@ -50,6 +50,7 @@ class Token:
 
     value: str = field(repr=False)
     expires_at: datetime
+    obtained_at: datetime
     keep_until: datetime
     catalog: ServiceCatalog = field(repr=False)
     user_id: str | None = None
@@ -71,6 +72,7 @@ class Token:
         return cls(
             value=value,
             expires_at=expires_at,
+            obtained_at=now,
             keep_until=keep_until,
             catalog=ServiceCatalog(token.get("catalog") or []),
             user_id=(token.get("user") or {}).get("id"),
@@ -79,8 +81,13 @@ class Token:
         )
 
     def due(self, now: datetime | None = None) -> bool:
-        """Whether the token should be renewed before use (less than 10 minutes left)."""
-        return self.keep_until - (now or _now()) < REFRESH_MARGIN
+        """Whether the token should be renewed before use (less than 10 minutes left).
+
+        A cloud that issues tokens for less than 20 minutes gets them renewed at half
+        their life instead, or every call would ask for a new one.
+        """
+        margin = min(REFRESH_MARGIN, (self.keep_until - self.obtained_at) / 2)
+        return self.keep_until - (now or _now()) < margin
 
     def seconds_left(self, now: datetime | None = None) -> float:
         """Seconds until this client stops using the token."""
@@ -92,6 +99,7 @@ class Token:
             {
                 "value": self.value,
                 "expires_at": self.expires_at.isoformat(),
+                "obtained_at": self.obtained_at.isoformat(),
                 "keep_until": self.keep_until.isoformat(),
                 "catalog": self.catalog.entries,
                 "user_id": self.user_id,
@@ -107,6 +115,7 @@ class Token:
         return cls(
             value=data["value"],
             expires_at=datetime.fromisoformat(data["expires_at"]),
+            obtained_at=datetime.fromisoformat(data["obtained_at"]),
             keep_until=datetime.fromisoformat(data["keep_until"]),
             catalog=ServiceCatalog(data["catalog"]),
             user_id=data.get("user_id"),
