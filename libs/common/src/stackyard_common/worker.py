@@ -2,13 +2,18 @@
 in one place (the service's `worker.py`).
 
 Every worker gets in its context the settings, the service's `Database` and a Redis
-client. Each has a `heartbeat` job that records, every minute, that it is alive.
+client. Each has a `heartbeat` job that records, every minute, that it is alive, and a
+daily job that purges old outbox and inbox rows. Beside its jobs, the worker process
+runs the service's event machinery as long-running tasks: the outbox relay, the
+service's consumers, and its saga runner (see `stackyard_common.events` and `.sagas`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from arq import cron, run_worker
@@ -17,12 +22,22 @@ from arq.typing import WorkerCoroutine
 from redis.asyncio import Redis
 
 from stackyard_common.db import Database
+from stackyard_common.events.consumers import Consumer
+from stackyard_common.events.consuming import ConsumerRunner
+from stackyard_common.events.outbox import purge_handled, purge_sent
+from stackyard_common.events.relay import Relay
+from stackyard_common.jobs import PeriodicJob, cron_job
 from stackyard_common.logging import configure_logging
+from stackyard_common.sagas.definition import Saga
+from stackyard_common.sagas.events import saga_event_consumer
+from stackyard_common.sagas.runner import SagaRunner
 from stackyard_common.settings import Settings, get_settings
 
 __all__ = ["heartbeat_key", "queue_name", "run_service_worker", "worker_settings"]
 
 Context = dict[str, Any]
+
+EVENT_RETENTION = timedelta(days=7)
 
 
 def queue_name(settings: Settings, service: str) -> str:
@@ -42,14 +57,59 @@ async def heartbeat(ctx: Context) -> float:
     return now
 
 
+async def purge_events(ctx: Context) -> tuple[int, int]:
+    """Delete outbox rows sent, and inbox rows handled, more than a week ago; returns
+    how many of each went. Idempotent."""
+    before = datetime.now(UTC) - EVENT_RETENTION
+    async with ctx["database"].session() as session:
+        return await purge_sent(session, before), await purge_handled(session, before)
+
+
+def _start_event_machinery(
+    ctx: Context,
+    settings: Settings,
+    database: Database,
+    consumers: Sequence[Consumer],
+    sagas: Sequence[Saga],
+    relay: bool,
+    saga_lease: timedelta,
+) -> None:
+    tasks: list[asyncio.Task[None]] = []
+    if relay:
+        ctx["relay"] = Relay(settings, database)
+        tasks.append(asyncio.create_task(ctx["relay"].run(), name="relay"))
+    wakers = [item for item in [saga_event_consumer(sagas)] if item is not None]
+    every_consumer = [*consumers, *wakers]
+    if every_consumer:
+        ctx["consumers"] = ConsumerRunner(settings, database, every_consumer)
+        tasks.append(asyncio.create_task(ctx["consumers"].run(), name="consumers"))
+    if sagas:
+        ctx["sagas"] = SagaRunner(database, sagas, services=ctx, lease=saga_lease)
+        tasks.append(asyncio.create_task(ctx["sagas"].run(), name="sagas"))
+    ctx["background"] = tasks
+
+
+async def _stop_event_machinery(ctx: Context) -> None:
+    tasks: list[asyncio.Task[None]] = ctx.get("background", [])
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def worker_settings(
     service: str,
     *,
     functions: Sequence[WorkerCoroutine] = (),
     cron_jobs: Sequence[Any] = (),
+    periodic_jobs: Sequence[PeriodicJob] = (),
+    consumers: Sequence[Consumer] = (),
+    sagas: Sequence[Saga] = (),
+    relay: bool = True,
+    saga_lease: timedelta = timedelta(seconds=30),
     settings: Settings | None = None,
 ) -> dict[str, Any]:
-    """arq settings for `service`'s worker: its queue, its jobs and its context."""
+    """arq settings for `service`'s worker: its queue, its jobs and its context, and the
+    relay, `consumers` and `sagas` started with it and stopped before it closes."""
     settings = settings or get_settings()
 
     async def on_startup(ctx: Context) -> None:
@@ -58,8 +118,10 @@ def worker_settings(
         ctx["settings"] = settings
         ctx["database"] = Database(settings, service)
         ctx["redis"] = Redis.from_url(settings.redis.url.get_secret_value())
+        _start_event_machinery(ctx, settings, ctx["database"], consumers, sagas, relay, saga_lease)
 
     async def on_shutdown(ctx: Context) -> None:
+        await _stop_event_machinery(ctx)
         await ctx["redis"].aclose()
         await ctx["database"].dispose()
 
@@ -67,6 +129,8 @@ def worker_settings(
         "functions": list(functions),
         "cron_jobs": [
             cron(heartbeat, second=0, run_at_startup=True, unique=True),
+            cron(purge_events, hour=4, minute=17, second=0, unique=True),
+            *(cron_job(job) for job in periodic_jobs),
             *cron_jobs,
         ],
         "redis_settings": ArqRedisSettings.from_dsn(settings.redis.url.get_secret_value()),

@@ -9,10 +9,14 @@ from sqlalchemy import Boolean, DateTime, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from stackyard_common.db import service_metadata
+from stackyard_common.sagas import common_tables
 
 
 class Base(DeclarativeBase):
     metadata = service_metadata("identity")
+
+
+common_tables(Base.metadata)  # outbox, inbox and saga_runs live in every schema
 
 
 class User(Base):

@@ -3,7 +3,11 @@
 from sqlalchemy.orm import DeclarativeBase
 
 from stackyard_common.db import service_metadata
+from stackyard_common.sagas import common_tables
 
 
 class Base(DeclarativeBase):
     metadata = service_metadata("replication")
+
+
+common_tables(Base.metadata)  # outbox, inbox and saga_runs live in every schema
