@@ -1,0 +1,260 @@
+"""Benchmark of the OpenStack client against a local emulator.
+
+Prints:
+1. the token requests Keystone saw while 8 processes x 200 concurrent tasks made 1,000
+   calls sharing one credential and one Redis token cache (target: 1);
+2. the client's mean time per call against plain httpx with a fixed token on the same
+   emulator endpoint (target: within 10 %).
+
+Loopback only; starts its own emulator (or uses `--url`), deletes its Redis keys, and
+stops within about two minutes. Run: `.venv/bin/python libs/common/bench/bench_openstack_client.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import multiprocessing
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import structlog
+from pydantic import SecretStr
+from redis.asyncio import Redis
+
+from stackyard_common.openstack import CloudConfig, OpenStackClient, RedisTokenCache
+from stackyard_common.settings import RedisSettings
+
+EMULATOR = Path(sys.executable).parent / "stackyard-emulator"
+REDIS_URL = os.environ.get("STACKYARD_REDIS__URL", "redis://127.0.0.1:6379/0")
+
+
+def _quiet() -> None:
+    # Production logs calls at INFO through the stdlib; the benchmark measures the
+    # client, not a terminal, so only warnings are rendered.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _emulator(url: str | None) -> Iterator[str]:
+    if url:
+        yield url.rstrip("/")
+        return
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(EMULATOR), "--host", "127.0.0.1", "--port", str(port), "--name", "bench"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"the emulator exited with {process.returncode}")
+            try:
+                if httpx.get(f"{url}/identity/v3", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("the emulator did not answer within 30 s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _config(url: str) -> CloudConfig:
+    return CloudConfig(
+        name="bench",
+        auth_url=f"{url}/identity/v3",
+        username="admin",
+        password=SecretStr("admin"),
+        project_name="admin",
+        max_concurrency=50,
+        timeout=30.0,
+    )
+
+
+def _token_requests(url: str) -> int | None:
+    """Keystone's count of token issues, from the emulator's counters (None if absent)."""
+    try:
+        response = httpx.get(f"{url}/_emulator/counters", timeout=5)
+        response.raise_for_status()
+    except httpx.HTTPError:
+        return None
+    return _find_token_count(response.json())
+
+
+def _find_token_count(counters: Any) -> int | None:
+    # The emulator counts requests per route; the token route is POST .../auth/tokens.
+    if isinstance(counters, dict):
+        for key, value in counters.items():
+            lowered = str(key).lower()
+            if "auth/tokens" in lowered and "post" in lowered and isinstance(value, int):
+                return value
+            if lowered in {"token_issued", "tokens_issued", "token_requests"} and isinstance(
+                value, int
+            ):
+                return value
+            found = _find_token_count(value)
+            if found is not None:
+                return found
+    return None
+
+
+# ----- part 1: token requests under contention ----------------------------------------
+
+
+async def _worker_calls(
+    url: str, redis_settings: RedisSettings, calls: int, tasks: int
+) -> tuple[int, int]:
+    redis: Redis = Redis.from_url(REDIS_URL)
+    cache = RedisTokenCache(redis, redis_settings)
+    remaining = calls
+    async with OpenStackClient(_config(url), token_cache=cache) as cloud:
+
+        async def task() -> int:
+            nonlocal remaining
+            done = 0
+            while remaining > 0:
+                remaining -= 1
+                await cloud.compute.list_flavors()
+                done += 1
+            return done
+
+        made = sum(await asyncio.gather(*(task() for _ in range(tasks))))
+        issued = cloud.session.auth.token_requests
+    await redis.aclose()
+    return made, issued
+
+
+def _process(url: str, prefix: str, calls: int, tasks: int, start: Any, results: Any) -> None:
+    _quiet()
+    settings = RedisSettings(url=SecretStr(REDIS_URL), key_prefix=prefix)
+    start.wait()
+    results.put(asyncio.run(_worker_calls(url, settings, calls, tasks)))
+
+
+def contention(url: str, processes: int, tasks: int, calls: int) -> None:
+    prefix = f"stackyard-bench-{secrets.token_hex(6)}"
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    results = context.Queue()
+    shares = [calls // processes + (1 if i < calls % processes else 0) for i in range(processes)]
+    before = _token_requests(url)
+    workers = [
+        context.Process(target=_process, args=(url, prefix, share, tasks, start, results))
+        for share in shares
+    ]
+    for worker in workers:
+        worker.start()
+    time.sleep(1.0)  # let every process import before the starting gun
+    began = time.perf_counter()
+    start.set()
+    outcomes = [results.get(timeout=90) for _ in workers]
+    elapsed = time.perf_counter() - began
+    for worker in workers:
+        worker.join(timeout=10)
+    after = _token_requests(url)
+    asyncio.run(_delete_keys(prefix))
+    made = sum(m for m, _ in outcomes)
+    by_clients = sum(i for _, i in outcomes)
+    print(f"contention: {processes} processes x {tasks} tasks, {made} calls in {elapsed:.2f} s")
+    if before is not None and after is not None:
+        print(f"  token requests counted by the emulator: {after - before}   (target: 1)")
+    else:
+        print("  token requests counted by the emulator: n/a (no token counter found)")
+    print(f"  token requests made by the clients:     {by_clients}   (target: 1)")
+
+
+async def _delete_keys(prefix: str) -> None:
+    redis: Redis = Redis.from_url(REDIS_URL)
+    keys = [key async for key in redis.scan_iter(match=f"{prefix}:*")]
+    if keys:
+        await redis.delete(*keys)
+    await redis.aclose()
+
+
+# ----- part 2: time per call ------------------------------------------------------------
+
+
+async def _timing(url: str, rounds: int, per_round: int) -> None:
+    async with OpenStackClient(_config(url)) as cloud:
+        token = (await cloud.session.auth.token()).value
+        endpoint = await cloud.session.endpoint("compute")
+        path = "/flavors/detail"
+        async with httpx.AsyncClient(
+            headers={"X-Auth-Token": token, "Accept": "application/json"}, timeout=30
+        ) as plain:
+
+            async def with_httpx() -> None:
+                response = await plain.get(endpoint + path)
+                response.raise_for_status()
+                response.json()
+
+            async def with_session() -> None:
+                (await cloud.session.request("compute", "GET", path)).json()
+
+            async def with_proxy() -> None:
+                await cloud.compute.list_flavors()
+
+            variants = {"plain httpx": with_httpx, "session": with_session, "proxy": with_proxy}
+            samples: dict[str, list[float]] = {name: [] for name in variants}
+            for call in variants.values():  # warm up connections and caches
+                for _ in range(20):
+                    await call()
+            # Alternate the variants round by round so that drift hits them alike.
+            for _ in range(rounds):
+                for name, call in variants.items():
+                    began = time.perf_counter()
+                    for _ in range(per_round):
+                        await call()
+                    samples[name].append((time.perf_counter() - began) / per_round)
+    base = statistics.median(samples["plain httpx"])
+    print(f"time per call, GET compute {path}, {rounds} x {per_round} calls each, sequential:")
+    for name, values in samples.items():
+        value = statistics.median(values)
+        print(f"  {name:<12} {value * 1e6:8.0f} us/call   {100 * (value / base - 1):+6.1f} %")
+    print("  (session: the client's raw call; proxy: the same with typed results; target: +10 %)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="use a running emulator instead of starting one")
+    parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument("--tasks", type=int, default=200)
+    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--per-round", type=int, default=100)
+    args = parser.parse_args()
+    _quiet()
+    with _emulator(args.url) as url:
+        contention(url, args.processes, args.tasks, args.calls)
+        asyncio.run(_timing(url, args.rounds, args.per_round))
+
+
+if __name__ == "__main__":
+    main()
