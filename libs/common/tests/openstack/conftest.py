@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import socket
@@ -169,8 +170,8 @@ class Emulator:
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
-    if not EMULATOR.exists():
-        pytest.skip("stackyard-emulator is not installed")
+    if not EMULATOR.exists() or importlib.util.find_spec("stackyard_emulator.__main__") is None:
+        pytest.skip("stackyard-emulator is not installed yet")
     port = _free_port()
     process = subprocess.Popen(
         [str(EMULATOR), "--host", "127.0.0.1", "--port", str(port), "--name", "cloud-a"],

@@ -43,9 +43,14 @@ class NetworkProxy(NetworkAccessProxy):
         is_external: bool | None = None,
         shared: bool | None = None,
         tags: list[str] | None = None,
+        page_size: int | None = None,
     ) -> list[Network]:
-        """Networks, filtered by the given fields (`tags`: all of them)."""
+        """Networks, filtered by the given fields (`tags`: all of them).
+
+        Every page is read; `page_size` only sets how many come per request.
+        """
         filters = {
+            "limit": page_size,
             "name": name,
             "project_id": project_id,
             "router:external": is_external,
