@@ -34,10 +34,14 @@ def test_envelope_carries_the_active_trace_context() -> None:
 async def test_publish_writes_only_with_the_callers_commit(db: Database) -> None:
     kept = Envelope(type="thing.kept.v1", source="network", payload={"n": 1})
     dropped = Envelope(type="thing.dropped.v1", source="network")
-    with pytest.raises(RuntimeError):
+
+    async def failing_change() -> None:
         async with db.session() as session:
             await publish(session, dropped)
             raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError):
+        await failing_change()
     async with db.session() as session:
         await publish(session, kept)
     async with db.session() as session:
