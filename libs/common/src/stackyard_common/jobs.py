@@ -97,7 +97,8 @@ def cron_job(job: PeriodicJob) -> CronJob:
 
 def traced_job(function: JobFunction) -> WorkerCoroutine:
     """Wrap a job so that it runs in the trace context passed by `enqueue_once` (the
-    `trace_context` keyword); the function itself never sees that keyword."""
+    `trace_context` keyword); the function itself never sees that keyword. arq knows
+    the job by the function's plain `__name__`, which is what `enqueue_once` names."""
 
     @functools.wraps(function)
     async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
@@ -105,6 +106,7 @@ def traced_job(function: JobFunction) -> WorkerCoroutine:
         with attached_trace(carrier):
             return await function(ctx, *args, **kwargs)
 
+    run.__qualname__ = function.__name__  # arq registers jobs under their qualname
     return cast(WorkerCoroutine, run)
 
 
