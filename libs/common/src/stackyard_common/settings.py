@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = [
     "AmqpSettings",
+    "AuthSettings",
     "DatabaseSettings",
     "Environment",
     "LoggingSettings",
@@ -122,6 +123,39 @@ class LoggingSettings(BaseModel):
     )
 
 
+class AuthSettings(BaseModel):
+    """Tokens, secret encryption and service-to-service calls (`STACKYARD_AUTH__*`).
+
+    Outside production any key left unset is made for the platform: identity generates
+    and keeps its signing and encryption keys in its own schema, and the service secret is
+    derived from the database password and name, which every process of a platform shares.
+    In production every process refuses to start without the service secret, and identity
+    without its signing and encryption keys.
+    """
+
+    signing_key: SecretStr | None = Field(
+        default=None, description="PEM private key (Ed25519 or RSA) identity signs tokens with."
+    )
+    encryption_keys: SecretStr | None = Field(
+        default=None,
+        description="Fernet keys, comma-separated, newest first (older ones only decrypt).",
+    )
+    service_secret: SecretStr | None = Field(
+        default=None, description="Shared secret signing service-to-service tokens."
+    )
+    issuer: str = "stackyard"
+    token_lifetime: int = Field(default=12 * 3600, ge=60, description="Seconds.")
+    jwks_url: str | None = Field(
+        default=None, description="Defaults to identity's internal /api/identity/jwks/."
+    )
+    jwks_cache_seconds: int = Field(default=300, ge=1)
+    login_max_failures: int = Field(default=5, ge=1, description="Per username, then 429.")
+    login_max_failures_per_ip: int = Field(default=20, ge=1)
+    login_backoff_base: float = Field(default=2.0, gt=0, description="Seconds; doubles.")
+    login_backoff_cap: float = Field(default=900.0, gt=0, description="Seconds.")
+    login_failure_window: int = Field(default=900, ge=1, description="Seconds a failure counts.")
+
+
 class Settings(BaseSettings):
     """All settings of a Stackyard process."""
 
@@ -135,6 +169,7 @@ class Settings(BaseSettings):
     amqp: AmqpSettings = AmqpSettings()
     logging: LoggingSettings = LoggingSettings()
     ports: PortSettings = PortSettings()
+    auth: AuthSettings = AuthSettings()
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="Where users reach the gateway."
     )
@@ -151,6 +186,13 @@ class Settings(BaseSettings):
                 "STACKYARD_DATABASE__PASSWORD is the development placeholder; "
                 "set a real secret in production"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _require_service_secret_in_production(self) -> Self:
+        # Identity checks its own keys (signing, encryption) when it starts.
+        if self.environment is Environment.PRODUCTION and self.auth.service_secret is None:
+            raise ValueError("set STACKYARD_AUTH__SERVICE_SECRET in production")
         return self
 
     @property
