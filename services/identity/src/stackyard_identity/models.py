@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from stackyard_common.auth import membership_table
 from stackyard_common.db import service_metadata
 from stackyard_common.sagas import common_tables
 
@@ -17,6 +18,7 @@ class Base(DeclarativeBase):
 
 
 common_tables(Base.metadata)  # outbox, inbox and saga_runs live in every schema
+membership_table(Base.metadata)  # identity reads roles the way every service does
 
 
 class User(Base):
