@@ -17,6 +17,7 @@ from stackyard_common.db import Database
 from stackyard_common.settings import Settings
 from stackyard_identity.app import create_app
 from stackyard_identity.audit.recording import SYSTEM
+from stackyard_identity.cloud_connections.models import CloudConnection
 from stackyard_identity.customers.models import Customer, Project
 from stackyard_identity.keys import IdentityKeys
 from stackyard_identity.models import User
@@ -24,6 +25,7 @@ from stackyard_identity.passwords import hash_password
 from stackyard_identity.roles.service import Scope, grant_role
 
 PASSWORD = "correct horse battery"
+CLOUD_PASSWORD = "cloud-admin-secret-4f9a"
 ROLES = (
     "anonymous",
     "plain",
@@ -127,6 +129,8 @@ class Scenario:
     other_project: Project
     subject: User
     spare: User
+    shared_connection: CloudConnection
+    private_connection: CloudConnection
 
 
 async def make_scenario(identity: Identity) -> Scenario:
@@ -148,7 +152,20 @@ async def make_scenario(identity: Identity) -> Scenario:
             scope = customer_scope if role.value.startswith("CUSTOMER") else project_scope
             await grant_role(session, SYSTEM, scope, identity.people[name], role, None)
         await grant_role(session, SYSTEM, project_scope, subject, Role.PROJECT_MEMBER, None)
-    return Scenario(customer, project, other, subject, spare)
+        shared, private = (
+            CloudConnection(
+                name=f"{kind} cloud {suffix}",
+                backend_url="https://keystone.example.org/v3",
+                username_encrypted=identity.keys.box.encrypt("admin"),
+                password_encrypted=identity.keys.box.encrypt(CLOUD_PASSWORD),
+                shared=kind == "shared",
+                customer_uuid=None if kind == "shared" else customer.uuid,
+                options={},
+            )
+            for kind in ("shared", "private")
+        )
+        session.add_all([shared, private])
+    return Scenario(customer, project, other, subject, spare, shared, private)
 
 
 @pytest.fixture
