@@ -57,6 +57,7 @@ class Allocator:
             for p in pools
         )
         self.taken: set[int] = set()
+        self.pool_used = 0  # how many taken addresses lie inside the pools
         self._cursor = 0  # index into the flattened pools where the next search starts
         self.size = sum(hi - lo + 1 for lo, hi in self.ranges)
 
@@ -70,6 +71,25 @@ class Allocator:
     def in_pools(self, value: int) -> bool:
         """Whether the address is inside an allocation pool."""
         return any(lo <= value <= hi for lo, hi in self.ranges)
+
+    def full(self) -> bool:
+        """Whether every pool address is taken."""
+        return self.pool_used >= self.size
+
+    def reserve(self, address: str) -> None:
+        """Mark an address taken without the checks of :meth:`allocate` (gateways)."""
+        self._take(int(ipaddress.ip_address(address)))
+
+    def adopt(self, other: Allocator) -> None:
+        """Take over the allocations of the allocator this one replaces (new pools)."""
+        for value in other.taken:
+            self._take(value)
+
+    def _take(self, value: int) -> None:
+        if value not in self.taken:
+            self.taken.add(value)
+            if self.in_pools(value):
+                self.pool_used += 1
 
     def _at(self, offset: int) -> int:
         for lo, hi in self.ranges:
@@ -98,9 +118,9 @@ class Allocator:
                 )
             if value in self.taken:
                 raise ip_in_use(address, self.subnet_id)
-            self.taken.add(value)
+            self._take(value)
             return str(ipaddress.ip_address(value))
-        if len(self.taken) >= self.size or self.size == 0:
+        if self.full():
             raise exhausted(self.network_id)
         # Walk from the cursor; addresses are handed out round-robin as Neutron's
         # IPAM tends to, and the cursor keeps bulk allocation linear overall.
@@ -108,7 +128,7 @@ class Allocator:
             offset = (self._cursor + step) % self.size
             value = self._at(offset)
             if value not in self.taken:
-                self.taken.add(value)
+                self._take(value)
                 self._cursor = (offset + 1) % self.size
                 return str(ipaddress.ip_address(value))
         raise exhausted(self.network_id)
@@ -116,9 +136,13 @@ class Allocator:
     def release(self, address: str) -> None:
         """Give an address back."""
         try:
-            self.taken.discard(int(ipaddress.ip_address(address)))
+            value = int(ipaddress.ip_address(address))
         except ValueError:
             return
+        if value in self.taken:
+            self.taken.discard(value)
+            if self.in_pools(value):
+                self.pool_used -= 1
 
     def is_taken(self, address: str) -> bool:
         """Whether ``address`` is allocated."""

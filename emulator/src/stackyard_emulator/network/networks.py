@@ -227,7 +227,7 @@ def create_subnet(net: NetworkState, caller: Caller, body: dict[str, Any]) -> Re
     allocator = Allocator(record["id"], network_id, record["cidr"], record["allocation_pools"])
     if gateway:
         # The gateway address is reserved for the router interface that will take it.
-        allocator.taken.add(int(ipaddress.ip_address(gateway)))
+        allocator.reserve(str(gateway))
     net.allocators[record["id"]] = allocator
     net.subnets.insert(record, project_id)
     network["subnets"].append(record["id"])
@@ -251,12 +251,12 @@ def update_subnet(net: NetworkState, caller: Caller, record: Record, body: dict[
         )
         old = net.allocators[record["id"]]
         fresh = Allocator(record["id"], record["network_id"], record["cidr"], pools)
-        fresh.taken = set(old.taken)
+        fresh.adopt(old)
         if record["gateway_ip"] != gateway:
             if record["gateway_ip"]:
                 fresh.release(record["gateway_ip"])
             if gateway:
-                fresh.taken.add(int(ipaddress.ip_address(gateway)))
+                fresh.reserve(str(gateway))
         net.allocators[record["id"]] = fresh
         record["allocation_pools"] = pools
         record["gateway_ip"] = gateway

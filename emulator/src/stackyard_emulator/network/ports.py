@@ -33,7 +33,7 @@ def _allocate(net: NetworkState, network: Record, requested: Any) -> list[dict[s
                 allocator = net.allocators.get(subnet_id)
                 if subnet is None or allocator is None or subnet["ip_version"] in seen_versions:
                     continue
-                if len(allocator.taken) >= allocator.size:
+                if allocator.full():
                     continue
                 fixed.append({"subnet_id": subnet_id, "ip_address": allocator.allocate()})
                 seen_versions.add(subnet["ip_version"])
