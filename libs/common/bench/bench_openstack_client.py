@@ -91,7 +91,7 @@ def _config(url: str) -> CloudConfig:
         name="bench",
         auth_url=f"{url}/identity/v3",
         username="admin",
-        password=SecretStr("admin"),
+        password=SecretStr("secret"),  # the seeded admin's
         project_name="admin",
         max_concurrency=50,
         timeout=30.0,

@@ -159,7 +159,7 @@ class Emulator:
             "name": "emulator",
             "auth_url": f"{self.url}/identity/v3",
             "username": "admin",
-            "password": SecretStr("admin"),
+            "password": SecretStr("secret"),
             "project_name": "admin",
             "timeout": 10.0,
             "retry": RetryPolicy(attempts=3, backoff_base=0.05, backoff_cap=0.2),
@@ -169,12 +169,25 @@ class Emulator:
 
 
 @pytest.fixture(scope="session")
-def emulator() -> Iterator[Emulator]:
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
     if not EMULATOR.exists() or importlib.util.find_spec("stackyard_emulator.__main__") is None:
         pytest.skip("stackyard-emulator is not installed yet")
     port = _free_port()
     process = subprocess.Popen(
-        [str(EMULATOR), "--host", "127.0.0.1", "--port", str(port), "--name", "cloud-a"],
+        [
+            str(EMULATOR),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--name",
+            "cloud-a",
+            "--delay",
+            "0.05",
+            # Uploaded image bytes are kept only with an image directory.
+            "--image-dir",
+            str(tmp_path_factory.mktemp("images")),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

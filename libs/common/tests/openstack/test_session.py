@@ -135,11 +135,22 @@ async def test_a_refused_connection_is_retried_even_for_a_post(
 
 async def test_a_read_timeout_raises_timeout(keystone: Keystone, cloud_config: CloudConfig) -> None:
     _, router = keystone
-    router.get(f"{COMPUTE_URL}/servers/s1").mock(side_effect=httpx.ReadTimeout("slow"))
+    route = router.get(f"{COMPUTE_URL}/servers/s1").mock(side_effect=httpx.ReadTimeout("slow"))
     async with OpenStackClient(cloud_config) as cloud:
         with pytest.raises(Timeout) as caught:
             await cloud.compute.get_server("s1")
     assert caught.value.url == f"{COMPUTE_URL}/servers/s1"
+    assert route.call_count == 1  # waiting the whole timeout again would not help
+
+
+async def test_a_connect_timeout_is_retried(keystone: Keystone, cloud_config: CloudConfig) -> None:
+    _, router = keystone
+    route = router.post(f"{COMPUTE_URL}/servers").mock(
+        side_effect=[httpx.ConnectTimeout("no SYN-ACK"), httpx.Response(202, json=SERVER)]
+    )
+    async with OpenStackClient(cloud_config) as cloud:
+        await cloud.compute.create_server("web", "f1", image_id="i1")
+    assert route.call_count == 2
 
 
 async def test_concurrency_is_limited_per_cloud(

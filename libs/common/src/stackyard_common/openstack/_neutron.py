@@ -118,7 +118,8 @@ class NeutronProxy(Proxy):
         params = {k: v for k, v in filters.items() if v is not None}
         if isinstance(params.get("tags"), list):
             params["tags"] = ",".join(params["tags"])
-        return await self._list(model, f"/{plural}", plural, params)
+        # The URL says "security-groups", the body "security_groups".
+        return await self._list(model, f"/{plural}", plural.replace("-", "_"), params)
 
     async def _n_get(self, model: type[M], plural: str, singular: str, rid: str) -> M:
         return await self._get(model, f"/{plural}/{rid}", singular)

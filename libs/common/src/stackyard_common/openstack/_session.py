@@ -189,7 +189,10 @@ class CloudSession:
                         error=type(exc).__name__,
                         attempt=attempt,
                     )
-                    if last or not (retry_safe or never_sent):
+                    # A read timeout is not retried: the full timeout again, times the
+                    # attempts, would hold the caller for minutes.
+                    waited_out = isinstance(exc, httpx.TimeoutException) and not never_sent
+                    if last or waited_out or not (retry_safe or never_sent):
                         raise self._transport_error(exc, service, method, url) from exc
                     delay = self._backoff(attempt, None)
                 else:
