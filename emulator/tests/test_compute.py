@@ -55,16 +55,22 @@ def test_boot_with_keypair_groups_metadata_tags(tenant: Tenant) -> None:
     server = conn.compute.get_server(created.id)
     assert server.status == "BUILD"
     server = conn.compute.wait_for_server(server, wait=WAIT, interval=0.05)
-    assert server.status == "ACTIVE" and server.power_state == 1
-    assert server.key_name == "kp" and server.metadata == {"role": "web"}
-    assert server.tags == ["blue"] and server.availability_zone == "nova"
-    assert server.flavor["original_name"] == "m1.small" and server.flavor["vcpus"] == 1
+    assert server.status == "ACTIVE"
+    assert server.power_state == 1
+    assert server.key_name == "kp"
+    assert server.metadata == {"role": "web"}
+    assert server.tags == ["blue"]
+    assert server.availability_zone == "nova"
+    assert server.flavor["original_name"] == "m1.small"
+    assert server.flavor["vcpus"] == 1
     assert [g["name"] for g in server.security_groups] == ["app"]
     address = server.addresses["svc"][0]
-    assert address["addr"].startswith("10.20.0.") and address["OS-EXT-IPS:type"] == "fixed"
+    assert address["addr"].startswith("10.20.0.")
+    assert address["OS-EXT-IPS:type"] == "fixed"
     ports = list(conn.network.ports(device_id=server.id))
     assert len(ports) == 1
-    assert ports[0].device_owner == "compute:nova" and ports[0].status == "ACTIVE"
+    assert ports[0].device_owner == "compute:nova"
+    assert ports[0].status == "ACTIVE"
     assert ports[0].security_group_ids == [group.id]
     conn.compute.set_server_metadata(server, owner="ops")
     assert conn.compute.get_server_metadata(server).metadata == {"role": "web", "owner": "ops"}
@@ -72,7 +78,8 @@ def test_boot_with_keypair_groups_metadata_tags(tenant: Tenant) -> None:
     assert sorted(conn.compute.get_server(server.id).tags) == ["blue", "green"]
     conn.compute.update_server(server, name="vm1-renamed", description="front")
     renamed = conn.compute.get_server(server.id)
-    assert renamed.name == "vm1-renamed" and renamed.description == "front"
+    assert renamed.name == "vm1-renamed"
+    assert renamed.description == "front"
     conn.compute.delete_server(server)
     conn.compute.wait_for_delete(server, wait=WAIT, interval=0.05)
     assert list(conn.network.ports(device_id=server.id)) == []
@@ -99,7 +106,9 @@ def test_boot_from_volume_and_existing_port(tenant: Tenant) -> None:
     assert not server.image  # Nova shows "image": "" for a server booted from a volume
     volume_id = server.attached_volumes[0]["id"]
     volume = conn.block_storage.get_volume(volume_id)
-    assert volume.status == "in-use" and volume.is_bootable and volume.size == 2
+    assert volume.status == "in-use"
+    assert volume.is_bootable
+    assert volume.size == 2
     assert volume.attachments[0]["server_id"] == server.id
     assert conn.network.get_port(port.id).device_id == server.id
     conn.compute.delete_server(server)
@@ -107,7 +116,8 @@ def test_boot_from_volume_and_existing_port(tenant: Tenant) -> None:
     with pytest.raises(exceptions.NotFoundException):
         conn.block_storage.get_volume(volume_id)
     kept = conn.network.get_port(port.id)
-    assert kept.device_id == "" and kept.device_owner == ""
+    assert kept.device_id == ""
+    assert kept.device_owner == ""
 
 
 def test_power_reboot_and_resize_actions(tenant: Tenant) -> None:
@@ -149,9 +159,11 @@ def test_console_and_volume_attachments(tenant: Tenant) -> None:
     conn = tenant.conn
     server = _boot(conn, "con", _network(conn, "con", "10.23.0.0/24"))
     console = conn.compute.create_server_remote_console(server, protocol="vnc", type="novnc")
-    assert console.url.startswith("http") and "token" in console.url
+    assert console.url.startswith("http")
+    assert "token" in console.url
     legacy = conn.compute.get_server_console_url(server, "novnc")
-    assert legacy["type"] == "novnc" and legacy["url"]
+    assert legacy["type"] == "novnc"
+    assert legacy["url"]
     volume = conn.block_storage.create_volume(size=1, name="data")
     conn.block_storage.wait_for_status(volume, "available", wait=WAIT, interval=0.05)
     attachment = conn.compute.create_volume_attachment(server, volume_id=volume.id)
@@ -185,7 +197,8 @@ def test_server_group_policies(tenant: Tenant) -> None:
         scheduler_hints=hints,
     )
     failed = conn.compute.get_server(failed.id)
-    assert failed.status == "ERROR" and "No valid host" in failed.fault["message"]
+    assert failed.status == "ERROR"
+    assert "No valid host" in failed.fault["message"]
     assert len(conn.compute.get_server_group(spread.id).member_ids) == 3
     conn.compute.delete_server(failed)
     together = conn.compute.create_server_group(name="together", policy="affinity")
@@ -245,14 +258,17 @@ def test_flavors_and_extra_specs(admin: Any, tenant: Tenant) -> None:
 def test_quota_sets_limits_and_quota_errors(emulator: Running, admin: Any, tenant: Tenant) -> None:
     conn = tenant.conn
     defaults = conn.compute.get_quota_set_defaults(tenant.project_id)
-    assert defaults.instances == 10 and defaults.cores == 20
+    assert defaults.instances == 10
+    assert defaults.cores == 20
     admin.compute.update_quota_set(tenant.project_id, instances=1, cores=4)
     network = _network(conn, "quota", "10.26.0.0/24")
     _boot(conn, "q1", network)
     usage = conn.compute.get_quota_set(tenant.project_id, usage=True)
-    assert usage.usage["instances"] == 1 and usage.instances == 1
+    assert usage.usage["instances"] == 1
+    assert usage.instances == 1
     limits = conn.compute.get_limits()
-    assert limits.absolute.instances == 1 and limits.absolute.instances_used == 1
+    assert limits.absolute.instances == 1
+    assert limits.absolute.instances_used == 1
     token, _ = raw_token(emulator, tenant.username, tenant.password, tenant.project_name)
     body = {
         "server": {

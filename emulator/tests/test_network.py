@@ -29,8 +29,10 @@ def test_network_and_subnet_attributes(tenant: Tenant) -> None:
         host_routes=[{"destination": "10.9.0.0/16", "nexthop": "10.1.0.9"}],
         allocation_pools=[{"start": "10.1.0.10", "end": "10.1.0.20"}],
     )
-    assert network.mtu == 1500 and network.is_shared is False
-    assert network.is_router_external is False and network.status == "ACTIVE"
+    assert network.mtu == 1500
+    assert network.is_shared is False
+    assert network.is_router_external is False
+    assert network.status == "ACTIVE"
     assert network.project_id == tenant.project_id
     assert subnet.gateway_ip == "10.1.0.1"
     assert subnet.allocation_pools == [{"start": "10.1.0.10", "end": "10.1.0.20"}]
@@ -116,7 +118,8 @@ def test_router_interfaces_routes_and_floating_ips(tenant: Tenant, admin: Any) -
     assert gateway_ip.startswith("203.0.113.")
     port = conn.network.create_port(network_id=network.id)
     fip = conn.network.create_ip(floating_network_id=public.id)
-    assert fip.floating_ip_address.startswith("203.0.113.") and fip.status == "DOWN"
+    assert fip.floating_ip_address.startswith("203.0.113.")
+    assert fip.status == "DOWN"
     with pytest.raises(exceptions.NotFoundException, match="not reachable"):
         conn.network.update_ip(fip, port_id=port.id)
     reply = conn.network.add_interface_to_router(router, subnet_id=subnet.id)
@@ -127,7 +130,9 @@ def test_router_interfaces_routes_and_floating_ips(tenant: Tenant, admin: Any) -
     with pytest.raises(exceptions.BadRequestException, match="already has a port"):
         conn.network.add_interface_to_router(router, subnet_id=subnet.id)
     fip = conn.network.update_ip(fip, port_id=port.id)
-    assert fip.port_id == port.id and fip.router_id == router.id and fip.status == "ACTIVE"
+    assert fip.port_id == port.id
+    assert fip.router_id == router.id
+    assert fip.status == "ACTIVE"
     assert fip.fixed_ip_address == port.fixed_ips[0]["ip_address"]
     with pytest.raises(exceptions.ConflictException, match="floating IPs"):
         conn.network.remove_interface_from_router(router, subnet_id=subnet.id)
@@ -142,7 +147,8 @@ def test_router_interfaces_routes_and_floating_ips(tenant: Tenant, admin: Any) -
     with pytest.raises(exceptions.ConflictException, match="still has ports"):
         conn.network.delete_router(router)
     fip = conn.network.update_ip(fip, port_id=None)
-    assert fip.port_id is None and fip.status == "DOWN"
+    assert fip.port_id is None
+    assert fip.status == "DOWN"
     conn.network.update_router(router, routes=[])
     conn.network.remove_interface_from_router(router, subnet_id=subnet.id)
     conn.network.delete_ip(fip)

@@ -71,11 +71,32 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(error.body, status_code=exc.status_code)
 
 
+class EmulatorApp(FastAPI):
+    """A FastAPI app whose outermost layer is the emulator middleware.
+
+    Outermost matters: dropping a connection needs the server's own ``send``, and
+    Starlette's error middleware would otherwise turn the drop into a 500.
+    """
+
+    def __init__(self, cloud: Cloud, routes: list[Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._emulator_cloud = cloud
+        self._emulator_routes = routes
+
+    def build_middleware_stack(self) -> Any:
+        """Starlette's stack wrapped in :class:`EmulatorMiddleware`."""
+        inner = super().build_middleware_stack()
+        return EmulatorMiddleware(inner, self._emulator_cloud, self._emulator_routes)
+
+
 def create_app(config: EmulatorConfig | None = None, seed: dict[str, Any] | None = None) -> FastAPI:
     """A new emulated cloud with its own state, served by one FastAPI app."""
     config = config or EmulatorConfig()
     cloud = Cloud(config, seed if seed is not None else load_seed(config.seed_path))
-    app = FastAPI(
+    routes = [route for router in _ROUTERS for route in router.routes]
+    app = EmulatorApp(
+        cloud,
+        routes,
         title=f"Stackyard OpenStack emulator ({config.name})",
         docs_url=None,
         redoc_url=None,
@@ -86,6 +107,4 @@ def create_app(config: EmulatorConfig | None = None, seed: dict[str, Any] | None
         app.include_router(router)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    routes = [route for router in _ROUTERS for route in router.routes]
-    app.add_middleware(EmulatorMiddleware, cloud=cloud, routes=routes)
     return app

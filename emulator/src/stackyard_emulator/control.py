@@ -30,6 +30,7 @@ async def _json(request: Request) -> Any:
 
 
 @router.get("")
+@router.get("/")
 async def info(cloud: CloudDep) -> Response:
     """Which cloud this is and where its services live."""
     base = cloud.config.base_url
