@@ -86,7 +86,9 @@ http {{
         server_name _;
 
         location = /api/schema/ {{
-            alias {schema_file};
+            # A URI ending in "/" would be taken for a directory: serve the file by name.
+            root {schema_file.parent};
+            rewrite ^ /{schema_file.name} break;
             default_type application/json;
         }}
         location = /api/schema {{ return 301 /api/schema/; }}
