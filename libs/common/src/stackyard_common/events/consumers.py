@@ -30,7 +30,8 @@ class Consumer:
 
     A message is attempted at most `max_attempts` times, waiting `retry_base` doubled
     each time (at most `retry_cap`) between attempts, then dead-lettered. `concurrency`
-    is how many of its messages are handled at once; `timeout` bounds one attempt.
+    is how many of its messages may be in hand at once, handled by `parallel` tasks in
+    transactions of up to `batch_size` messages; `timeout` bounds one attempt.
     """
 
     name: str
@@ -39,8 +40,10 @@ class Consumer:
     max_attempts: int = 5
     retry_base: timedelta = timedelta(seconds=1)
     retry_cap: timedelta = timedelta(minutes=1)
-    concurrency: int = 32
+    concurrency: int = 200
     timeout: timedelta = timedelta(minutes=1)
+    batch_size: int = 50
+    parallel: int = 4
     delays: list[timedelta] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -65,8 +68,10 @@ def consumer(
     max_attempts: int = 5,
     retry_base: timedelta = timedelta(seconds=1),
     retry_cap: timedelta = timedelta(minutes=1),
-    concurrency: int = 32,
+    concurrency: int = 200,
     timeout: timedelta = timedelta(minutes=1),
+    batch_size: int = 50,
+    parallel: int = 4,
 ) -> Callable[[Handler], Consumer]:
     """Turn an async handler `(envelope, session) -> None` into a `Consumer`.
 
@@ -84,6 +89,8 @@ def consumer(
             retry_cap=retry_cap,
             concurrency=concurrency,
             timeout=timeout,
+            batch_size=batch_size,
+            parallel=parallel,
         )
 
     return wrap

@@ -11,8 +11,7 @@ commit means a crash in between redelivers a message the inbox already holds.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from functools import partial
+from collections.abc import Awaitable, Callable, Sequence
 
 import aio_pika
 import structlog
@@ -73,6 +72,7 @@ class ConsumerRunner:
 
     async def _session(self, connection: AbstractConnection) -> None:
         self.ready.clear()
+        workers: list[asyncio.Task[None]] = []
         # Retries and dead letters are published with confirms before the ack.
         outgoing = await connection.channel(publisher_confirms=True, on_return_raises=True)
         await declare_dead_letters(outgoing, self.settings, self.service)
@@ -88,10 +88,56 @@ class ConsumerRunner:
                 list(item.routing_keys),
                 item.delays,
             )
-            await queue.consume(partial(self._on_message, item, outgoing, dead))
+            arrived: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
+            await queue.consume(_put(arrived))
+            for _ in range(item.parallel):
+                workers.append(asyncio.create_task(self._work(item, outgoing, dead, arrived)))
         self.connections += 1
         self.ready.set()
-        await asyncio.Future()  # until the connection drops or the runner is cancelled
+        try:
+            await asyncio.Future()  # until the connection drops or the runner is cancelled
+        finally:
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    async def _work(
+        self,
+        item: Consumer,
+        outgoing: AbstractChannel,
+        dead: AbstractExchange,
+        arrived: asyncio.Queue[AbstractIncomingMessage],
+    ) -> None:
+        # Messages that arrived together are handled in one transaction: one commit for
+        # many inbox rows is what makes a busy consumer fast.
+        while True:
+            batch = [await arrived.get()]
+            while len(batch) < item.batch_size and not arrived.empty():
+                batch.append(arrived.get_nowait())
+            if len(batch) == 1:
+                await self._on_message(item, outgoing, dead, batch[0])
+            else:
+                await self._on_batch(item, outgoing, dead, batch)
+
+    async def _on_batch(
+        self,
+        item: Consumer,
+        outgoing: AbstractChannel,
+        dead: AbstractExchange,
+        batch: list[AbstractIncomingMessage],
+    ) -> None:
+        try:
+            envelopes = [Envelope.model_validate_json(message.body) for message in batch]
+            async with asyncio.timeout(item.timeout.total_seconds()):
+                await self.handle_many(item, envelopes)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # someone in the batch fails: each is tried on its own
+            for message in batch:
+                await self._on_message(item, outgoing, dead, message)
+            return
+        for message in batch:
+            await message.ack()
 
     async def _on_message(
         self,
@@ -133,18 +179,36 @@ class ConsumerRunner:
         """Handle `envelope` with `item` unless its inbox already holds it; returns
         whether the handler ran. The inbox row and the handler's writes commit together.
         """
-        with attached_trace(envelope.trace):
-            async with self.database.session() as session:
-                statement = (
-                    insert(inbox)
-                    .values(consumer=item.name, message_id=envelope.id)
-                    .on_conflict_do_nothing()
-                    .returning(inbox.c.message_id)
-                )
-                if (await session.execute(statement)).first() is None:
-                    return False
-                await item.handler(envelope, session)
-                return True
+        return bool(await self.handle_many(item, [envelope]))
+
+    async def handle_many(self, item: Consumer, envelopes: list[Envelope]) -> int:
+        """Handle, in one transaction, each of `envelopes` whose id the inbox does not
+        hold yet (once each); returns how many the handler ran for. All or nothing."""
+        async with self.database.session() as session:
+            fresh = set(
+                (
+                    await session.execute(
+                        insert(inbox)
+                        .values(
+                            [
+                                {"consumer": item.name, "message_id": envelope.id}
+                                for envelope in envelopes
+                            ]
+                        )
+                        .on_conflict_do_nothing()
+                        .returning(inbox.c.message_id)
+                    )
+                ).scalars()
+            )
+            handled = 0
+            for envelope in envelopes:
+                if envelope.id not in fresh:
+                    continue
+                fresh.discard(envelope.id)  # a duplicate within the batch runs once
+                with attached_trace(envelope.trace):
+                    await item.handler(envelope, session)
+                handled += 1
+        return handled
 
     async def _retry(
         self,
@@ -179,6 +243,15 @@ class ConsumerRunner:
         }
         await dead.publish(_copy(message, headers), self.service, mandatory=True)
         await message.ack()
+
+
+def _put(
+    arrived: asyncio.Queue[AbstractIncomingMessage],
+) -> Callable[[AbstractIncomingMessage], Awaitable[None]]:
+    async def put(message: AbstractIncomingMessage) -> None:
+        arrived.put_nowait(message)
+
+    return put
 
 
 def _copy(message: AbstractIncomingMessage, headers: dict[str, str | int]) -> aio_pika.Message:

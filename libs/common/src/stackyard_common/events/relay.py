@@ -55,6 +55,7 @@ class Relay:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         publish_timeout: float = 10.0,
+        parallel: int = 4,
     ) -> None:
         self.settings = settings
         self.database = database
@@ -62,7 +63,8 @@ class Relay:
         self.poll_interval = poll_interval
         self.publish_timeout = publish_timeout
         self.stats = RelayStats()
-        self._wake = asyncio.Event()
+        self.parallel = parallel
+        self._wakes = [asyncio.Event() for _ in range(parallel)]
         self._channel: AbstractChannel | None = None
 
     async def run(self) -> None:
@@ -71,7 +73,8 @@ class Relay:
 
     def wake(self) -> None:
         """Look at the outbox now rather than at the next poll."""
-        self._wake.set()
+        for event in self._wakes:
+            event.set()
 
     async def _session(self, connection: AbstractConnection) -> None:
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
@@ -79,17 +82,26 @@ class Relay:
         self._channel = channel
         self.stats.connections += 1
         listener = await self._listen()
+        loops = [asyncio.create_task(self._loop(exchange, wake)) for wake in self._wakes]
         try:
-            while True:
-                self._wake.clear()
-                claimed = await self.relay_batch(exchange)
-                if claimed < self.batch_size:
-                    # Woken by NOTIFY at commit time; the timeout is the fallback poll.
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
+            # Several loops, each with a batch in flight: while one waits for the broker's
+            # confirms, another claims (SKIP LOCKED keeps their rows apart).
+            await asyncio.gather(*loops)
         finally:
+            for loop in loops:
+                loop.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
             if listener is not None:
                 await asyncio.shield(listener.close())
+
+    async def _loop(self, exchange: AbstractExchange, wake: asyncio.Event) -> None:
+        while True:
+            wake.clear()
+            claimed = await self.relay_batch(exchange)
+            if claimed < self.batch_size:
+                # Woken by NOTIFY at commit time; the timeout is the fallback poll.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout=self.poll_interval)
 
     async def _listen(self) -> AsyncConnection | None:
         """A pooled connection kept aside to LISTEN on the outbox's channel, or None
@@ -105,7 +117,7 @@ class Relay:
         return listener
 
     def _notified(self, *_args: object) -> None:
-        self._wake.set()
+        self.wake()
 
     async def relay_batch(self, exchange: AbstractExchange) -> int:
         """Claim up to `batch_size` due rows, publish them, mark the confirmed ones sent
