@@ -98,31 +98,20 @@ def _config(url: str) -> CloudConfig:
     )
 
 
-def _token_requests(url: str) -> int | None:
-    """Keystone's count of token issues, from the emulator's counters (None if absent)."""
-    try:
-        response = httpx.get(f"{url}/_emulator/counters", timeout=5)
-        response.raise_for_status()
-    except httpx.HTTPError:
-        return None
-    return _find_token_count(response.json())
+def _reset_counters(url: str) -> None:
+    httpx.delete(f"{url}/_emulator/counters", timeout=5).raise_for_status()
 
 
-def _find_token_count(counters: Any) -> int | None:
-    # The emulator counts requests per route; the token route is POST .../auth/tokens.
-    if isinstance(counters, dict):
-        for key, value in counters.items():
-            lowered = str(key).lower()
-            if "auth/tokens" in lowered and "post" in lowered and isinstance(value, int):
-                return value
-            if lowered in {"token_issued", "tokens_issued", "token_requests"} and isinstance(
-                value, int
-            ):
-                return value
-            found = _find_token_count(value)
-            if found is not None:
-                return found
-    return None
+def _token_requests(url: str) -> int:
+    """Keystone's count of token issues since the counters were reset."""
+    response = httpx.get(f"{url}/_emulator/counters", timeout=5)
+    response.raise_for_status()
+    # Counters are per "<service> <METHOD> <route>", e.g. "identity POST /v3/auth/tokens".
+    return sum(
+        count
+        for route, count in response.json()["counters"].items()
+        if " POST " in route and route.endswith("/auth/tokens")
+    )
 
 
 # ----- part 1: token requests under contention ----------------------------------------
@@ -164,7 +153,7 @@ def contention(url: str, processes: int, tasks: int, calls: int) -> None:
     start = context.Event()
     results = context.Queue()
     shares = [calls // processes + (1 if i < calls % processes else 0) for i in range(processes)]
-    before = _token_requests(url)
+    _reset_counters(url)
     workers = [
         context.Process(target=_process, args=(url, prefix, share, tasks, start, results))
         for share in shares
@@ -178,15 +167,12 @@ def contention(url: str, processes: int, tasks: int, calls: int) -> None:
     elapsed = time.perf_counter() - began
     for worker in workers:
         worker.join(timeout=10)
-    after = _token_requests(url)
+    counted = _token_requests(url)
     asyncio.run(_delete_keys(prefix))
     made = sum(m for m, _ in outcomes)
     by_clients = sum(i for _, i in outcomes)
     print(f"contention: {processes} processes x {tasks} tasks, {made} calls in {elapsed:.2f} s")
-    if before is not None and after is not None:
-        print(f"  token requests counted by the emulator: {after - before}   (target: 1)")
-    else:
-        print("  token requests counted by the emulator: n/a (no token counter found)")
+    print(f"  token requests counted by the emulator: {counted}   (target: 1)")
     print(f"  token requests made by the clients:     {by_clients}   (target: 1)")
 
 
@@ -201,7 +187,7 @@ async def _delete_keys(prefix: str) -> None:
 # ----- part 2: time per call ------------------------------------------------------------
 
 
-async def _timing(url: str, rounds: int, per_round: int) -> None:
+async def _timing(url: str, calls: int) -> None:
     async with OpenStackClient(_config(url)) as cloud:
         token = (await cloud.session.auth.token()).value
         endpoint = await cloud.session.endpoint("compute")
@@ -226,15 +212,18 @@ async def _timing(url: str, rounds: int, per_round: int) -> None:
             for call in variants.values():  # warm up connections and caches
                 for _ in range(20):
                     await call()
-            # Alternate the variants round by round so that drift hits them alike.
-            for _ in range(rounds):
-                for name, call in variants.items():
+            # Alternate the variants call by call so that drift and noise from other
+            # processes on the machine hit them alike; compare medians.
+            # The order rotates too: a call right after another can be slower or faster.
+            order = list(variants.items())
+            for index in range(calls):
+                shift = index % len(order)
+                for name, call in order[shift:] + order[:shift]:
                     began = time.perf_counter()
-                    for _ in range(per_round):
-                        await call()
-                    samples[name].append((time.perf_counter() - began) / per_round)
+                    await call()
+                    samples[name].append(time.perf_counter() - began)
     base = statistics.median(samples["plain httpx"])
-    print(f"time per call, GET compute {path}, {rounds} x {per_round} calls each, sequential:")
+    print(f"time per call, GET compute {path}, {calls} sequential calls each, median:")
     for name, values in samples.items():
         value = statistics.median(values)
         print(f"  {name:<12} {value * 1e6:8.0f} us/call   {100 * (value / base - 1):+6.1f} %")
@@ -247,13 +236,12 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=8)
     parser.add_argument("--tasks", type=int, default=200)
     parser.add_argument("--calls", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--per-round", type=int, default=100)
+    parser.add_argument("--timed-calls", type=int, default=1000)
     args = parser.parse_args()
     _quiet()
     with _emulator(args.url) as url:
         contention(url, args.processes, args.tasks, args.calls)
-        asyncio.run(_timing(url, args.rounds, args.per_round))
+        asyncio.run(_timing(url, args.timed_calls))
 
 
 if __name__ == "__main__":
