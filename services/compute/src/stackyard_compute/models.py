@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import DeclarativeBase
 
+from stackyard_common.auth import membership_table
 from stackyard_common.db import service_metadata
 from stackyard_common.sagas import common_tables
 
@@ -11,3 +12,4 @@ class Base(DeclarativeBase):
 
 
 common_tables(Base.metadata)  # outbox, inbox and saga_runs live in every schema
+membership_table(Base.metadata)  # who may see what, kept in step from identity's events
