@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -29,14 +30,15 @@ def _statuses(emulator: Running, token: str, project_id: str) -> list[int]:
 
 def test_expired_token_is_refused_everywhere(emulator: Running) -> None:
     with emulator.control() as control:
-        control.patch("/settings", json={"token_lifetime": 1})
+        control.patch("/settings", json={"token_lifetime": 3})
         try:
             token, body = raw_token(emulator)
         finally:
             control.patch("/settings", json={"token_lifetime": 3600})
     project_id = body["token"]["project"]["id"]
     assert _statuses(emulator, token, project_id) == [200] * 5
-    time.sleep(1.1)
+    expires = datetime.strptime(body["token"]["expires_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    time.sleep(max(0.0, (expires.replace(tzinfo=UTC) - datetime.now(UTC)).total_seconds()) + 0.1)
     assert _statuses(emulator, token, project_id) == [401] * 5
     refused = httpx.get(f"{emulator.url}/compute/v2.1/servers", headers={"X-Auth-Token": token})
     assert refused.json()["error"]["code"] == 401

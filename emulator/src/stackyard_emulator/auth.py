@@ -57,7 +57,17 @@ def get_cloud(request: Request) -> Cloud:
     return cloud
 
 
-def authenticate(request: Request) -> AuthContext:
+async def cloud_dependency(request: Request) -> Cloud:
+    """:func:`get_cloud` as a dependency (async: FastAPI runs sync ones in a thread pool)."""
+    return get_cloud(request)
+
+
+async def authenticate(request: Request) -> AuthContext:
+    """:func:`context_of` as a dependency."""
+    return context_of(request)
+
+
+def context_of(request: Request) -> AuthContext:
     """The caller's context from ``X-Auth-Token``; 401 when missing, expired or revoked."""
     cloud = get_cloud(request)
     token = cloud.identity.validate(request.headers.get("x-auth-token"))
@@ -69,9 +79,9 @@ def authenticate(request: Request) -> AuthContext:
     return AuthContext(token, token.user_id, token.project_id, token.domain_id, roles)
 
 
-def project_scoped(request: Request) -> AuthContext:
+async def project_scoped(request: Request) -> AuthContext:
     """Like :func:`authenticate`, and the token must be scoped to a project."""
-    context = authenticate(request)
+    context = context_of(request)
     if context.project_id is None:
         raise service_error(
             service_of(request.url.path), 403, "A project-scoped token is required."
@@ -79,6 +89,6 @@ def project_scoped(request: Request) -> AuthContext:
     return context
 
 
-CloudDep = Annotated[Cloud, Depends(get_cloud)]
+CloudDep = Annotated[Cloud, Depends(cloud_dependency)]
 AuthDep = Annotated[AuthContext, Depends(authenticate)]
 ProjectAuthDep = Annotated[AuthContext, Depends(project_scoped)]

@@ -17,7 +17,7 @@ MAX_VERSION: Version = (2, 87)
 LEGACY_HEADER = "X-OpenStack-Nova-API-Version"
 
 
-def compute_version(request: Request) -> Version:
+async def compute_version(request: Request) -> Version:
     """The microversion of a Nova request (2.1 when none is asked for)."""
     return negotiate(request, "compute", LEGACY_HEADER, MIN_VERSION, MAX_VERSION, nova_error)
 
@@ -27,7 +27,7 @@ def bad(message: str) -> ApiError:
     return nova_error(400, message)
 
 
-def compute_of(request: Request) -> ComputeState:
+async def compute_of(request: Request) -> ComputeState:
     """The compute state of the cloud serving ``request``."""
     state: ComputeState = request.app.state.cloud.compute
     return state

@@ -17,12 +17,12 @@ MIN_VERSION: Version = (3, 0)
 MAX_VERSION: Version = (3, 70)
 
 
-def volume_version(request: Request) -> Version:
+async def volume_version(request: Request) -> Version:
     """The microversion of a Cinder request (3.0 when none is asked for)."""
     return negotiate(request, "volume", None, MIN_VERSION, MAX_VERSION, cinder_error)
 
 
-def volume_state(request: Request) -> VolumeState:
+async def volume_state(request: Request) -> VolumeState:
     """The volume state of the cloud serving ``request``."""
     state: VolumeState = request.app.state.cloud.volume
     return state
