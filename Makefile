@@ -15,7 +15,7 @@ QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
 PYPROJECTS := pyproject.toml $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint fmt openapi bench lock nginx clean
+.PHONY: help install run test test-fast lint fmt openapi bench lock nginx clean deadletters
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ lock: $(BIN)/python  ## Re-resolve the pinned dependencies into requirements.loc
 	{ echo "# Pinned by 'make lock' from every pyproject.toml; install with 'make install'."; \
 	  $(VENV)/lock/bin/pip freeze --exclude-editable | grep -v '^-e ' | grep -v '^stackyard'; } > requirements.lock
 	rm -rf $(VENV)/lock
+
+deadletters: install  ## List dead letters: make deadletters SERVICE=identity [ACTION=replay] [CONSUMER=audit] [ID=...]
+	$(BIN)/stackyard deadletters $(or $(ACTION),list) $(SERVICE) $(if $(CONSUMER),--consumer $(CONSUMER)) $(if $(ID),--id $(ID))
 
 clean:  ## Remove the virtual environment and runtime files
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

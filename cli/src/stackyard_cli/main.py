@@ -15,6 +15,7 @@ from stackyard_cli.platform.gateway import write_gateway
 from stackyard_cli.platform.openapi import merged_openapi
 from stackyard_cli.platform.preflight import check_dependencies
 from stackyard_common.dbadmin import bootstrap_database, drop_database, migrate_all
+from stackyard_common.events.deadletters import main as dead_letters_main
 from stackyard_common.settings import get_settings
 from stackyard_identity.bootstrap import ensure_staff_user
 
@@ -78,6 +79,25 @@ def db_drop(
         raise typer.Exit(2)
     asyncio.run(drop_database(settings))
     typer.echo(f"dropped {settings.database.name}")
+
+
+@app.command()
+def deadletters(
+    action: Annotated[str, typer.Argument(help="list or replay")],
+    service: Annotated[str, typer.Argument(help="The service whose dead letters to read.")],
+    consumer: Annotated[str | None, typer.Option(help="Only this consumer's.")] = None,
+    message_id: Annotated[str | None, typer.Option("--id", help="Only this message.")] = None,
+) -> None:
+    """List the messages a service's consumers gave up on, or replay them."""
+    if action not in {"list", "replay"}:
+        typer.echo("action is list or replay", err=True)
+        raise typer.Exit(2)
+    argv = [action, service]
+    if consumer:
+        argv += ["--consumer", consumer]
+    if message_id:
+        argv += ["--id", message_id]
+    raise typer.Exit(dead_letters_main(argv))
 
 
 @app.command("create-admin")
