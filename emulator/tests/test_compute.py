@@ -69,6 +69,7 @@ def test_boot_with_keypair_groups_metadata_tags(tenant: Tenant) -> None:
     assert address["OS-EXT-IPS:type"] == "fixed"
     ports = list(conn.network.ports(device_id=server.id))
     assert len(ports) == 1
+    assert [p.id for p in conn.network.ports(status="ACTIVE")] == [ports[0].id]
     assert ports[0].device_owner == "compute:nova"
     assert ports[0].status == "ACTIVE"
     assert ports[0].security_group_ids == [group.id]

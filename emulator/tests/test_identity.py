@@ -44,9 +44,19 @@ def test_domain_scoped_and_unscoped_tokens(emulator: Running) -> None:
     assert response.status_code == 201
     assert response.json()["token"]["domain"]["id"] == "default"
     assert "project" not in response.json()["token"]
-    _, unscoped = raw_token(emulator, project=None)
+    _, defaulted = raw_token(emulator, project=None)
     # An unscoped request falls back to the user's default project, as Keystone does.
-    assert unscoped["token"]["project"]["name"] == "admin"
+    assert defaulted["token"]["project"]["name"] == "admin"
+
+
+def test_unscoped_token_without_default_project(emulator: Running, admin: Any) -> None:
+    admin.identity.create_user(name="loner", password="pw", domain_id="default")
+    _, body = raw_token(emulator, "loner", "pw", project=None)
+    token = body["token"]
+    assert token["user"]["name"] == "loner"
+    assert "project" not in token
+    assert "catalog" not in token
+    assert "roles" not in token
 
 
 def test_wrong_password_is_401_in_keystone_shape(emulator: Running) -> None:

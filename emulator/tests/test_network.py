@@ -112,6 +112,8 @@ def test_router_interfaces_routes_and_floating_ips(tenant: Tenant, admin: Any) -
     conn = tenant.conn
     public = conn.network.find_network("public")
     assert public.is_router_external
+    with pytest.raises(exceptions.ForbiddenException):
+        conn.network.create_port(network_id=public.id)  # visible, but neither owned nor shared
     network, subnet = _net(conn, "inner", "10.4.0.0/24")
     router = conn.network.create_router(name="r1", external_gateway_info={"network_id": public.id})
     gateway_ip = router.external_gateway_info["external_fixed_ips"][0]["ip_address"]

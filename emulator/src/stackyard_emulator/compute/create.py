@@ -315,7 +315,7 @@ def _plug(
                     request["security_groups"] = group_ids
                 if item.get("fixed_ip"):
                     request["fixed_ips"] = [{"ip_address": item["fixed_ip"]}]
-                port = port_ops.create_port(net, Caller(record["project_id"], True), request)
+                port = port_ops.create_port(net, caller, request)
                 record["_nova_ports"].append(port["id"])
         except ApiError as error:
             raise _neutron_to_nova(error) from None

@@ -323,7 +323,10 @@ def make_list(coll: Collection) -> Callable[..., Any]:
         if marker is not None and not table.has_marker(marker):
             raise not_found(coll.kind, marker)
         reverse = parse_bool(q.get("page_reverse")) is True
-        predicate, unknown = build_filter(request, _attributes(coll, net), _RESERVED)
+        derived = (
+            {"status": lambda r: ports.port_status(net, r)} if coll.plural == "ports" else None
+        )
+        predicate, unknown = build_filter(request, _attributes(coll, net), _RESERVED, derived)
         if unknown:
             raise bad(f"[{', '.join(unknown)}] is invalid attribute for filtering")
         if coll.plural == "security-groups" and context.project_id:

@@ -127,6 +127,17 @@ def create_port(net: NetworkState, caller: Caller, body: dict[str, Any]) -> Reco
     if not network_id:
         raise bad_request("Failed to parse request. Required attribute 'network_id' not specified")
     network = net.network(network_id, caller)
+    if (
+        not caller.is_admin
+        and network["project_id"] != caller.project_id
+        and not (net.rbac_targets(network_id, "access_as_shared") & {"*", caller.project_id})
+    ):
+        # Visible (e.g. external) is not enough: ports need an owned or shared network.
+        raise neutron_error(
+            403,
+            "PolicyNotAuthorized",
+            "(rule:create_port and rule:create_port:network_id) is disallowed by policy",
+        )
     project_id = net.owner_for(caller, body, "port")
     net.check_quota(project_id, "port")
     mac = body.get("mac_address")

@@ -87,10 +87,26 @@ def _fixed_ip_filter(values: list[str]) -> Callable[[Record], bool]:
     return matches
 
 
+def _equality(
+    value_of: Callable[[Record], Any] | None, key: str, wanted: list[str]
+) -> Callable[[Record], bool]:
+    def matches(record: Record) -> bool:
+        value = value_of(record) if value_of is not None else record.get(key)
+        return _matches(value, wanted)
+
+    return matches
+
+
 def build_filter(
-    request: Request, allowed: set[str], reserved: set[str]
+    request: Request,
+    allowed: set[str],
+    reserved: set[str],
+    derived: dict[str, Callable[[Record], Any]] | None = None,
 ) -> tuple[Callable[[Record], bool] | None, list[str] | None]:
-    """The predicate of the equality filters in the query, and bad attribute names if any."""
+    """The predicate of the equality filters in the query, and bad attribute names if any.
+
+    ``derived`` gives the shown value of attributes computed at view time (port status).
+    """
     filters: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
         if key in reserved:
@@ -111,7 +127,7 @@ def build_filter(
     if "tenant_id" in filters:
         filters.setdefault("project_id", []).extend(filters.pop("tenant_id"))
     for key, wanted in filters.items():
-        checks.append(lambda r, k=key, w=wanted: _matches(r.get(k), w))  # type: ignore[misc]
+        checks.append(_equality((derived or {}).get(key), key, wanted))
     if not checks:
         return None, None
 
