@@ -20,6 +20,7 @@ from .identity import admin as identity_admin
 from .identity import catalog as identity_catalog
 from .identity import roles as identity_roles
 from .identity import tokens as identity_tokens
+from .image import data as image_data
 from .image import routes as image_routes
 from .middleware import EmulatorMiddleware
 from .network import api as network_api
@@ -48,6 +49,7 @@ _ROUTERS = (
     volume_routes.router,
     volume_copies.router,
     image_routes.router,
+    image_data.router,
     control_router,
 )
 

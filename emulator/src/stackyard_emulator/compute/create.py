@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
 from stackyard_emulator.auth import AuthContext
 from stackyard_emulator.errors import ApiError, nova_error
 from stackyard_emulator.ids import new_uuid
-from stackyard_emulator.network import ports as port_ops
-from stackyard_emulator.network.state import Caller
 from stackyard_emulator.store import Record, schedule
 from stackyard_emulator.timeutil import iso_z
-from stackyard_emulator.volume import volumes as volume_ops
 
 from .placement import NO_VALID_HOST, choose_host
+from .resources import attach_boot_volumes, delete_resources, plug_ports
 from .servers import (
-    _block_devices,
-    _cinder_to_nova,
-    _networks,
-    _neutron_to_nova,
-    _security_groups,
     bad,
-    device_name,
+    block_devices,
+    requested_networks,
+    security_group_ids,
 )
 from .state import ComputeState
 
@@ -83,7 +77,7 @@ def create_servers(
     ):
         raise bad(f"Flavor {flavor['id']} could not be found.")
     project_id, user_id = context.project, context.user_id
-    mappings, image = _block_devices(compute, context, body)
+    mappings, image = block_devices(compute, context, body)
     if image is not None:
         if flavor["disk"] and int(image.get("min_disk") or 0) > flavor["disk"]:
             raise bad(
@@ -111,8 +105,8 @@ def create_servers(
         keypair = compute.keypairs.get((user_id, str(key_name)))
         if keypair is None:
             raise bad("Invalid key_name provided.")
-    networks = _networks(compute, context, body.get("networks"))
-    group_ids = _security_groups(compute, context, body.get("security_groups"), project_id)
+    networks = requested_networks(compute, context, body.get("networks"))
+    group_ids = security_group_ids(compute, context, body.get("security_groups"), project_id)
     metadata = _metadata(compute, project_id, body.get("metadata"))
     tags = body.get("tags") or []
     if (
@@ -252,8 +246,8 @@ def _build(
         group["members"].append(server_id)
         record["server_groups"] = [group["id"]]
     try:
-        _plug(compute, context, record, networks, group_ids, zone, host)
-        _volumes(compute, context, record, mappings, host)
+        plug_ports(compute, context, record, networks, group_ids, zone, host)
+        attach_boot_volumes(compute, context, record, mappings, host)
     except ApiError:
         delete_resources(compute, record)
         compute.servers.remove(server_id)
@@ -274,154 +268,3 @@ def _build(
 
     schedule(record, cloud.config.delays.build, active)
     return record
-
-
-def _plug(
-    compute: ComputeState,
-    context: AuthContext,
-    record: Record,
-    networks: list[dict[str, Any]],
-    group_ids: list[str],
-    zone: str,
-    host: str,
-) -> None:
-    net = compute.cloud.network
-    caller = Caller(context.project, context.is_admin)
-    for item in networks:
-        try:
-            if item.get("port"):
-                port = net.ports.get(str(item["port"]))
-                assert port is not None
-                port_ops.update_port(
-                    net,
-                    caller,
-                    port,
-                    {
-                        "device_id": record["id"],
-                        "device_owner": f"compute:{zone}",
-                        "binding:host_id": host,
-                    },
-                )
-            else:
-                request: dict[str, Any] = {
-                    "network_id": item["uuid"],
-                    "device_id": record["id"],
-                    "device_owner": f"compute:{zone}",
-                    "binding:host_id": host,
-                    "tenant_id": record["project_id"],
-                }
-                network = net.networks.get(str(item["uuid"]))
-                if network is not None and network["port_security_enabled"]:
-                    request["security_groups"] = group_ids
-                if item.get("fixed_ip"):
-                    request["fixed_ips"] = [{"ip_address": item["fixed_ip"]}]
-                port = port_ops.create_port(net, caller, request)
-                record["_nova_ports"].append(port["id"])
-        except ApiError as error:
-            raise _neutron_to_nova(error) from None
-
-
-def _volumes(
-    compute: ComputeState,
-    context: AuthContext,
-    record: Record,
-    mappings: list[dict[str, Any]],
-    host: str,
-) -> None:
-    vol = compute.cloud.volume
-    ordered = sorted(
-        mappings,
-        key=lambda m: (
-            int(m.get("boot_index", -1) or 0)
-            if str(m.get("boot_index")) not in ("None", "-1")
-            else 99
-        ),
-    )
-    for position, mapping in enumerate(ordered):
-        if mapping.get("destination_type", "volume") != "volume":
-            continue
-        source = mapping.get("source_type")
-        try:
-            if source == "volume":
-                volume = vol.volumes.get(str(mapping["uuid"]))
-                assert volume is not None
-            else:
-                request: dict[str, Any] = {
-                    "size": mapping.get("volume_size"),
-                    "volume_type": mapping.get("volume_type"),
-                    "availability_zone": record["availability_zone"]
-                    if record["availability_zone"] in vol.zones
-                    else None,
-                }
-                if source == "image":
-                    request["imageRef"] = mapping["uuid"]
-                elif source == "snapshot":
-                    request["snapshot_id"] = mapping["uuid"]
-                volume = volume_ops.new_volume(
-                    vol, record["project_id"], record["user_id"], request, is_admin=context.is_admin
-                )
-                volume["status"] = "available"
-                volume.pop("_then", None)
-                volume.pop("_due", None)
-            device = mapping.get("device_name") or device_name(position)
-            volume_ops.attach(vol, volume, record["id"], device, host, delay=0)
-        except ApiError as error:
-            raise _cinder_to_nova(error) from None
-        record["volumes"].append(
-            {
-                "id": volume["id"],
-                "device": device,
-                "delete_on_termination": bool(mapping.get("delete_on_termination", False)),
-                "boot_index": mapping.get("boot_index"),
-                "tag": mapping.get("tag"),
-            }
-        )
-    if record["image_id"] == "" and not record["volumes"]:
-        raise nova_error(400, "Block Device Mapping is Invalid: no boot device.")
-
-
-def delete_resources(compute: ComputeState, record: Record) -> None:
-    """Release what a server holds: its ports (or their binding) and volume attachments."""
-    net = compute.cloud.network
-    vol = compute.cloud.volume
-    admin = Caller(record["project_id"], True)
-    for port in net.ports_of_device(record["id"]):
-        if port["id"] in record["_nova_ports"]:
-            port_ops.delete_port(net, admin, port, internal=True)
-        else:
-            port_ops.update_port(
-                net, admin, port, {"device_id": "", "device_owner": "", "binding:host_id": ""}
-            )
-    for attached in record["volumes"]:
-        volume = vol.volumes.get(attached["id"])
-        if volume is None:
-            continue
-        if any(a["server_id"] == record["id"] for a in volume["attachments"]):
-            volume_ops.detach(vol, volume, record["id"], delay=0)
-        if attached["delete_on_termination"] and volume["status"] == "available":
-            try:
-                volume_ops.delete_volume(vol, volume)
-            except ApiError:
-                volume["status"] = "error_deleting"
-    for group in compute.server_groups.values():
-        if record["id"] in group["members"]:
-            group["members"].remove(record["id"])
-    if record.get("host"):
-        compute.host_load[record["host"]] = max(0, compute.host_load.get(record["host"], 1) - 1)
-
-
-def host_id(project_id: str, host: str | None) -> str:
-    """Nova's ``hostId``: a hash of project and host, blank when unscheduled."""
-    if not host:
-        return ""
-    return hashlib.sha224((project_id + host).encode()).hexdigest()
-
-
-def delete_server(compute: ComputeState, record: Record, is_admin: bool) -> None:
-    """Delete a server and release its ports, volumes, group membership and quota."""
-    if record["locked"] and not is_admin:
-        raise nova_error(409, f"Instance {record['id']} is locked")
-    delete_resources(compute, record)
-    flavor = record["flavor"]
-    compute.charge(record["project_id"], -flavor["vcpus"], -flavor["ram"])
-    compute.servers.remove(record["id"])

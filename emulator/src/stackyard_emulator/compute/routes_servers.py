@@ -22,8 +22,9 @@ from stackyard_emulator.pagination import (
 from stackyard_emulator.store import Record
 from stackyard_emulator.web import empty, member, read_json, reply
 
-from .create import create_servers, delete_server
+from .create import create_servers
 from .deps import ComputeDep, VersionDep, bad
+from .resources import delete_server
 from .views import addresses, server_brief, server_view
 
 router = APIRouter(prefix="/compute/v2.1")

@@ -18,7 +18,7 @@ def bad(message: str) -> ApiError:
     return nova_error(400, message)
 
 
-def _neutron_to_nova(error: ApiError) -> ApiError:
+def neutron_to_nova(error: ApiError) -> ApiError:
     """What Nova answers when Neutron refuses part of a server create."""
     detail = error.body.get("NeutronError", {}) if isinstance(error.body, dict) else {}
     kind, message = detail.get("type", ""), detail.get("message", str(error))
@@ -33,7 +33,7 @@ def _neutron_to_nova(error: ApiError) -> ApiError:
     return nova_error(error.status if error.status < 500 else 400, message)
 
 
-def _cinder_to_nova(error: ApiError) -> ApiError:
+def cinder_to_nova(error: ApiError) -> ApiError:
     """What Nova answers when Cinder refuses a boot volume."""
     message = error_message(error)
     if error.status == 413:
@@ -41,7 +41,9 @@ def _cinder_to_nova(error: ApiError) -> ApiError:
     return nova_error(400, message)
 
 
-def _networks(compute: ComputeState, context: AuthContext, requested: Any) -> list[dict[str, Any]]:
+def requested_networks(
+    compute: ComputeState, context: AuthContext, requested: Any
+) -> list[dict[str, Any]]:
     """The network requests of a create body (``auto``, ``none`` or a list)."""
     net = compute.cloud.network
     caller = Caller(context.project, context.is_admin)
@@ -87,7 +89,7 @@ def _networks(compute: ComputeState, context: AuthContext, requested: Any) -> li
     return result
 
 
-def _security_groups(
+def security_group_ids(
     compute: ComputeState, context: AuthContext, requested: Any, project_id: str
 ) -> list[str]:
     net = compute.cloud.network
@@ -113,7 +115,7 @@ def _security_groups(
     return ids
 
 
-def _block_devices(
+def block_devices(
     compute: ComputeState, context: AuthContext, body: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], Record | None]:
     """Validated block device mappings and the boot image (``None`` when booting a volume)."""

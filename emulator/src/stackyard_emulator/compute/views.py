@@ -8,7 +8,7 @@ from stackyard_emulator.auth import AuthContext
 from stackyard_emulator.microversion import Version
 from stackyard_emulator.store import Record
 
-from .create import host_id
+from .resources import host_id
 from .state import ComputeState
 
 _PROGRESS = {"BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING"}

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from stackyard_emulator.auth import AuthContext, CloudDep, ProjectAuthDep
 from stackyard_emulator.cloud import Cloud
@@ -20,7 +18,7 @@ from stackyard_emulator.timeutil import iso_z
 from stackyard_emulator.web import empty, read_json, reply
 
 from .patch import apply_patch
-from .state import CONTAINER_FORMATS, CORE, DISK_FORMATS, READ_ONLY, pattern_bytes
+from .state import CONTAINER_FORMATS, CORE, DISK_FORMATS, READ_ONLY
 
 router = APIRouter(prefix="/image")
 
@@ -66,15 +64,15 @@ def _not_found(image_id: str) -> ApiError:
     return glance_error(404, f"No image found with ID {image_id}")
 
 
-def _image(cloud: Cloud, image_id: str, context: AuthContext) -> Record:
+def find_image(cloud: Cloud, image_id: str, context: AuthContext) -> Record:
     image = cloud.image.visible(image_id, context.project, context.is_admin)
     if image is None:
         raise _not_found(image_id)
     return image
 
 
-def _owned(cloud: Cloud, image_id: str, context: AuthContext) -> Record:
-    image = _image(cloud, image_id, context)
+def owned_image(cloud: Cloud, image_id: str, context: AuthContext) -> Record:
+    image = find_image(cloud, image_id, context)
     if not context.is_admin and image["owner"] != context.project:
         raise glance_error(403, f"You are not permitted to modify image {image_id}.")
     return image
@@ -232,7 +230,7 @@ async def create_image(request: Request, cloud: CloudDep, context: ProjectAuthDe
 @router.get("/v2/images/{image_id}")
 async def show_image(image_id: str, cloud: CloudDep, context: ProjectAuthDep) -> Response:
     """Show an image."""
-    return reply(image_view(_image(cloud, image_id, context)))
+    return reply(image_view(find_image(cloud, image_id, context)))
 
 
 @router.patch("/v2/images/{image_id}")
@@ -240,7 +238,7 @@ async def update_image(
     image_id: str, request: Request, cloud: CloudDep, context: ProjectAuthDep
 ) -> Response:
     """Apply a JSON patch (``application/openstack-images-v2.1-json-patch``)."""
-    image = _owned(cloud, image_id, context)
+    image = owned_image(cloud, image_id, context)
     media = request.headers.get("content-type", "").split(";")[0].strip()
     if media not in (
         "application/openstack-images-v2.1-json-patch",
@@ -264,103 +262,17 @@ async def update_image(
 @router.delete("/v2/images/{image_id}")
 async def delete_image(image_id: str, cloud: CloudDep, context: ProjectAuthDep) -> Response:
     """Delete an unprotected image."""
-    image = _owned(cloud, image_id, context)
+    image = owned_image(cloud, image_id, context)
     if image["protected"]:
         raise glance_error(403, f"Image {image_id} is protected and cannot be deleted.")
     cloud.image.delete(image)
     return empty()
 
 
-@router.put("/v2/images/{image_id}/file")
-async def upload(
-    image_id: str, request: Request, cloud: CloudDep, context: ProjectAuthDep
-) -> Response:
-    """Stream the image data: ``saving`` while it arrives, ``active`` with size and checksums."""
-    image = _owned(cloud, image_id, context)
-    media = request.headers.get("content-type", "application/octet-stream").split(";")[0]
-    if media.strip() != "application/octet-stream":
-        raise glance_error(415, f"Content-Type {media} is not supported for image data.")
-    if image["status"] != "queued":
-        raise glance_error(
-            409, f"Image status transition from {image['status']} to saving is not allowed"
-        )
-    image["status"] = "saving"
-    md5 = hashlib.md5(usedforsecurity=False)
-    sha = hashlib.sha512()
-    size = 0
-    path = cloud.image.data_path(image_id)
-    partial = path.with_suffix(".part") if path is not None else None
-    handle = partial.open("wb") if partial is not None else None
-    try:
-        async for chunk in request.stream():
-            md5.update(chunk)
-            sha.update(chunk)
-            size += len(chunk)
-            if handle is not None:
-                handle.write(chunk)
-    except BaseException:
-        image["status"] = "queued"
-        if handle is not None:
-            handle.close()
-            partial.unlink(missing_ok=True)  # type: ignore[union-attr]
-        raise
-    if handle is not None:
-        handle.close()
-        partial.replace(path)  # type: ignore[union-attr, arg-type]
-    image.update(
-        status="active",
-        size=size,
-        virtual_size=None,
-        checksum=md5.hexdigest(),
-        os_hash_algo="sha512",
-        os_hash_value=sha.hexdigest(),
-        updated_at=iso_z(),
-    )
-    image["_generated"] = False
-    return empty()
-
-
-@router.get("/v2/images/{image_id}/file")
-async def download(image_id: str, cloud: CloudDep, context: ProjectAuthDep) -> Response:
-    """The image data; 204 when there is none (queued, or bytes not kept)."""
-    image = _image(cloud, image_id, context)
-    if image["status"] == "deactivated" and not context.is_admin:
-        raise glance_error(
-            403, "The requested image has been deactivated. Image data download is forbidden."
-        )
-    headers = {
-        "Content-MD5": str(image.get("checksum") or ""),
-        "Content-Type": "application/octet-stream",
-    }
-    if image["status"] != "active" and image["status"] != "deactivated":
-        return empty(204)
-    if image.get("_generated"):
-        size = int(image["size"])
-        name = str(image["name"])
-
-        async def generated() -> AsyncIterator[bytes]:
-            for piece in pattern_bytes(name, size):
-                yield piece
-
-        headers["Content-Length"] = str(size)
-        return StreamingResponse(generated(), headers=headers)
-    path = cloud.image.data_path(image_id)
-    if path is None or not path.exists():
-        return empty(204)
-
-    async def from_disk() -> AsyncIterator[bytes]:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1024 * 1024):
-                yield chunk
-
-    headers["Content-Length"] = str(path.stat().st_size)
-    return StreamingResponse(from_disk(), headers=headers)
-
-
 @router.put("/v2/images/{image_id}/tags/{tag}")
 async def add_tag(image_id: str, tag: str, cloud: CloudDep, context: ProjectAuthDep) -> Response:
     """Tag an image."""
-    image = _owned(cloud, image_id, context)
+    image = owned_image(cloud, image_id, context)
     if tag not in image["tags"]:
         image["tags"].append(tag)
         image["updated_at"] = iso_z()
@@ -370,7 +282,7 @@ async def add_tag(image_id: str, tag: str, cloud: CloudDep, context: ProjectAuth
 @router.delete("/v2/images/{image_id}/tags/{tag}")
 async def remove_tag(image_id: str, tag: str, cloud: CloudDep, context: ProjectAuthDep) -> Response:
     """Untag an image; 404 when it lacks the tag."""
-    image = _owned(cloud, image_id, context)
+    image = owned_image(cloud, image_id, context)
     if tag not in image["tags"]:
         raise glance_error(404, f"Tag {tag} not found")
     image["tags"].remove(tag)
@@ -383,7 +295,7 @@ async def image_action(
     image_id: str, action: str, cloud: CloudDep, context: ProjectAuthDep
 ) -> Response:
     """``deactivate`` / ``reactivate`` (admin)."""
-    image = _image(cloud, image_id, context)
+    image = find_image(cloud, image_id, context)
     if action not in ("deactivate", "reactivate"):
         raise glance_error(404, f"Action {action} is not supported.")
     if not context.is_admin:

@@ -13,7 +13,7 @@ from stackyard_emulator.errors import neutron_error
 from stackyard_emulator.web import empty, read_json, reply
 
 from . import routers as router_ops
-from .api import BY_PLURAL, bad, caller_of, fetch
+from .collections import BY_PLURAL, bad, caller_of, fetch
 from .state import QUOTA_DEFAULTS, NetworkState
 
 router = APIRouter(prefix="/network")
