@@ -318,3 +318,29 @@ def test_nova_errors_and_microversions(emulator: Running) -> None:
     assert too_new.status_code == 406
     version = httpx.get(f"{base}/").json()["version"]
     assert (version["min_version"], version["version"]) == ("2.1", "2.87")
+
+
+def test_network_requests_by_microversion(emulator: Running, tenant: Tenant) -> None:
+    conn = tenant.conn
+    network = _network(conn, "only", "10.27.0.0/24")
+    token, _ = raw_token(emulator, tenant.username, tenant.password, tenant.project_name)
+    url = f"{emulator.url}/compute/v2.1/servers"
+    spec = {"name": "auto", "flavorRef": "1", "imageRef": _image(conn).id}
+
+    def post(version: str, **extra: Any) -> httpx.Response:
+        return httpx.post(
+            url,
+            json={"server": {**spec, **extra}},
+            headers={"X-Auth-Token": token, "OpenStack-API-Version": f"compute {version}"},
+        )
+
+    assert post("2.87").status_code == 400  # networks is required from 2.37
+    implicit = post("2.36")
+    assert implicit.status_code == 202
+    ports = list(conn.network.ports(device_id=implicit.json()["server"]["id"]))
+    assert [p.network_id for p in ports] == [network.id]
+    none = post("2.87", networks="none")
+    assert none.status_code == 202
+    assert list(conn.network.ports(device_id=none.json()["server"]["id"])) == []
+    _network(conn, "second", "10.28.0.0/24")
+    assert post("2.87", networks="auto").status_code == 409

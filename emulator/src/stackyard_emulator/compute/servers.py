@@ -60,11 +60,11 @@ def requested_networks(
             if net.network_visible(n, caller) and not n.get("router:external") and n["subnets"]
         ]
         own = [n for n in usable if n["project_id"] == context.project] or usable
-        if len(own) != 1:
-            raise bad(
-                f"Unable to automatically allocate a network for project {context.project}"
-                if not own
-                else "Multiple possible networks found, use a Network ID to be more specific."
+        if not own:
+            raise bad(f"Unable to automatically allocate a network for project {context.project}")
+        if len(own) > 1:
+            raise nova_error(
+                409, "Multiple possible networks found, use a Network ID to be more specific."
             )
         return [{"uuid": own[0]["id"]}]
     if not isinstance(requested, list):
