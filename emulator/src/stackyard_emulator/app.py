@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI
@@ -29,6 +30,8 @@ from .seed import load_seed
 from .volume import routes_admin as volume_admin
 from .volume import routes_copies as volume_copies
 from .volume import routes_volumes as volume_routes
+
+logger = logging.getLogger("stackyard_emulator")
 
 _ROUTERS = (
     identity_tokens.router,
@@ -91,6 +94,18 @@ class EmulatorApp(FastAPI):
         return EmulatorMiddleware(inner, self._emulator_cloud, self._emulator_routes)
 
 
+def _unexpected(request: Request, exc: Exception) -> Response:
+    # A bug in the emulator: answer 500 in the service's own shape (and log it) rather
+    # than Starlette's plain-text page, so clients parse it like a real service fault.
+    logger.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    error = service_error(
+        service_of(request.url.path),
+        500,
+        "The server has either erred or is incapable of performing the requested operation.",
+    )
+    return JSONResponse(error.body, status_code=500)
+
+
 def create_app(config: EmulatorConfig | None = None, seed: dict[str, Any] | None = None) -> FastAPI:
     """A new emulated cloud with its own state, served by one FastAPI app."""
     config = config or EmulatorConfig()
@@ -109,4 +124,5 @@ def create_app(config: EmulatorConfig | None = None, seed: dict[str, Any] | None
         app.include_router(router)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
     return app
