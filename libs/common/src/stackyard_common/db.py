@@ -50,6 +50,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(
             settings.database.service_url(service),
             pool_size=settings.database.pool_size,
+            max_overflow=settings.database.max_overflow,
             pool_pre_ping=True,
             connect_args={
                 "timeout": settings.database.connect_timeout,

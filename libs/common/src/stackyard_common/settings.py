@@ -51,7 +51,10 @@ class DatabaseSettings(BaseModel):
     role_prefix: str = "stackyard"
     password: SecretStr = SecretStr(DEV_DATABASE_PASSWORD)
     admin_dsn: SecretStr = SecretStr("postgresql://postgres@127.0.0.1:5432/postgres")
-    pool_size: int = 10
+    pool_size: int = Field(default=5, description="Connections each process keeps open.")
+    max_overflow: int = Field(
+        default=10, description="Extra connections a process may open under load."
+    )
     connect_timeout: float = 5.0
 
     def role(self, service: str) -> str:
