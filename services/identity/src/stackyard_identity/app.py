@@ -20,6 +20,9 @@ from stackyard_identity.cloud_connections.internal import router as internal_rou
 from stackyard_identity.customers.endpoints import router as customers_router
 from stackyard_identity.keys import load_keys
 from stackyard_identity.projects.endpoints import router as projects_router
+from stackyard_identity.projects.internal import router as internal_projects_router
+from stackyard_identity.tenants.internal import router as internal_tenants_router
+from stackyard_identity.tenants.runtime import runtime_lifespan
 from stackyard_identity.users.endpoints import router as users_router
 
 __all__ = ["app", "create_app"]
@@ -59,8 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             connections_router,
             audit_router,
             internal_router,
+            internal_projects_router,
+            internal_tenants_router,
         ],
-        lifespans=[_keys],
+        lifespans=[_keys, runtime_lifespan],
     )
     app.add_exception_handler(TooManyAttempts, _too_many_attempts)
     return app

@@ -1,9 +1,14 @@
-"""The marketplace service's arq worker: its jobs and periodic tasks, declared here."""
+"""The marketplace service's arq worker: its consumers and periodic tasks."""
 
 from stackyard_common.auth import memberships_consumer
 from stackyard_common.worker import run_service_worker
+from stackyard_marketplace.processors.completion import tenant_answers_consumer
+from stackyard_marketplace.projects.service import projects_consumer
 
 
 def main() -> None:
     """Entry point of `stackyard-marketplace-worker`."""
-    run_service_worker("marketplace", consumers=[memberships_consumer])
+    run_service_worker(
+        "marketplace",
+        consumers=[memberships_consumer, projects_consumer, tenant_answers_consumer],
+    )

@@ -1,13 +1,21 @@
-"""`GET /internal/cloud-connections/{uuid}/credentials`: decrypted credentials for
-services. On identity's own port only: the gateway routes no `/internal/` path, and
-only a service token is accepted (user tokens, even staff ones, are refused)."""
+"""Identity's internal API for cloud connections, on identity's own port only: the
+gateway routes no `/internal/` path, and only a service token is accepted (user tokens,
+even staff ones, are refused).
+
+    GET  /internal/cloud-connections/{uuid}/credentials   decrypted credentials
+    POST /internal/cloud-connections/                     create (marketplace, for an offering)
+    PUT  /internal/cloud-connections/{uuid}               partial update (same)
+
+Creating and updating answer only `{"uuid": ...}`: the credentials sent are never
+echoed back.
+"""
 
 from __future__ import annotations
 
 import uuid
 
 import structlog
-from fastapi import APIRouter
+from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from stackyard_common.api import NotFound
@@ -15,6 +23,13 @@ from stackyard_common.auth import CREDENTIALS_PATH, ServiceCaller
 from stackyard_common.db import SessionDep
 from stackyard_identity.audit.recording import Actor, record_change
 from stackyard_identity.cloud_connections import repository, service
+from stackyard_identity.cloud_connections.schemas import (
+    CloudConnectionCreate,
+    CloudConnectionUpdate,
+    InternalActor,
+    InternalConnectionCreate,
+    InternalConnectionUpdate,
+)
 from stackyard_identity.deps import KeysDep
 
 __all__ = ["router"]
@@ -62,3 +77,38 @@ async def cloud_credentials(
         },
         headers={"Cache-Control": "no-store"},
     )
+
+
+def _actor(caller: str, data: InternalActor) -> Actor:
+    # The audit log names the user the service acted for, and the service itself.
+    who = data.actor_username or "system"
+    return Actor(data.actor_uuid, f"{who} (via {caller})")
+
+
+@router.post("/internal/cloud-connections/", status_code=status.HTTP_201_CREATED)
+async def create_connection(
+    data: InternalConnectionCreate, caller: ServiceCaller, session: SessionDep, keys: KeysDep
+) -> dict[str, str]:
+    fields = data.model_dump(exclude=set(InternalActor.model_fields))
+    connection = await service.add_connection(
+        session, keys.box, _actor(caller, data), CloudConnectionCreate(**fields)
+    )
+    return {"uuid": str(connection.uuid)}
+
+
+@router.put("/internal/cloud-connections/{connection_uuid}")
+async def update_connection(
+    connection_uuid: uuid.UUID,
+    data: InternalConnectionUpdate,
+    caller: ServiceCaller,
+    session: SessionDep,
+    keys: KeysDep,
+) -> dict[str, str]:
+    connection = await repository.by_uuid(session, connection_uuid)
+    if connection is None:
+        raise NotFound
+    fields = data.model_dump(exclude_unset=True, exclude=set(InternalActor.model_fields))
+    await service.change_connection(
+        session, keys.box, _actor(caller, data), connection, CloudConnectionUpdate(**fields)
+    )
+    return {"uuid": str(connection.uuid)}

@@ -17,6 +17,9 @@ __all__ = [
     "CloudConnectionRead",
     "CloudConnectionUpdate",
     "CloudConnectionWithSecrets",
+    "InternalActor",
+    "InternalConnectionCreate",
+    "InternalConnectionUpdate",
 ]
 
 URL_PATTERN = r"^https?://[^\s]+$"
@@ -90,3 +93,18 @@ class CloudConnectionUpdate(BaseModel):
     external_network_id: str | None = Field(default=None, max_length=200)
     options: dict[str, Any] | None = None
     shared: bool | None = None
+
+
+class InternalActor(BaseModel):
+    """Who a calling service acts for, as its audit entry should name them."""
+
+    actor_uuid: UUID | None = None
+    actor_username: str = Field(default="", max_length=150)
+
+
+class InternalConnectionCreate(CloudConnectionCreate, InternalActor):
+    """A new cloud connection asked for by another service (marketplace, for an offering)."""
+
+
+class InternalConnectionUpdate(CloudConnectionUpdate, InternalActor):
+    """A partial update asked for by another service."""

@@ -24,6 +24,8 @@ from stackyard_identity.web import parse_reference
 
 __all__ = [
     "SECRET_FIELDS",
+    "add_connection",
+    "change_connection",
     "create_connection",
     "credentials",
     "delete_connection",
@@ -75,6 +77,14 @@ async def create_connection(
 ) -> CloudConnection:
     """Create a connection (staff only), its credentials encrypted."""
     ensure_staff(principal)
+    return await add_connection(session, box, Actor.of(principal), data)
+
+
+async def add_connection(
+    session: AsyncSession, box: SecretBox, actor: Actor, data: CloudConnectionCreate
+) -> CloudConnection:
+    """Create a connection on behalf of `actor` (a staff user, or a service through the
+    internal API), its credentials encrypted."""
     fields = data.model_dump(exclude={"username", "password", "customer"})
     customer_uuid = None
     if data.customer is not None:
@@ -90,7 +100,7 @@ async def create_connection(
     session.add(connection)
     await session.flush()
     await session.refresh(connection)
-    await _record(session, Actor.of(principal), "created", connection)
+    await _record(session, actor, "created", connection)
     return connection
 
 
@@ -103,6 +113,18 @@ async def update_connection(
 ) -> CloudConnection:
     """Apply a partial update (staff only)."""
     ensure_staff(principal)
+    return await change_connection(session, box, Actor.of(principal), connection, data)
+
+
+async def change_connection(
+    session: AsyncSession,
+    box: SecretBox,
+    actor: Actor,
+    connection: CloudConnection,
+    data: CloudConnectionUpdate,
+) -> CloudConnection:
+    """Apply a partial update on behalf of `actor`; a credential is replaced only when
+    given."""
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     for name, value in changes.items():
         if name in SECRET_FIELDS:
@@ -111,7 +133,7 @@ async def update_connection(
             setattr(connection, name, value)
     await session.flush()
     await session.refresh(connection)
-    await _record(session, Actor.of(principal), "updated", connection, changed=sorted(changes))
+    await _record(session, actor, "updated", connection, changed=sorted(changes))
     return connection
 
 

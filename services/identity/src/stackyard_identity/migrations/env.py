@@ -5,7 +5,8 @@ import stackyard_identity.audit.models
 import stackyard_identity.cloud_connections.models
 import stackyard_identity.customers.models
 import stackyard_identity.keys
-import stackyard_identity.roles.models  # noqa: F401
+import stackyard_identity.roles.models
+import stackyard_identity.tenants.models  # noqa: F401
 from stackyard_common.migrations import run_env
 from stackyard_identity.models import Base
 
