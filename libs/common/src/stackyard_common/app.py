@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 from starlette.responses import Response
 
 from stackyard_common.api.errors import install_error_handlers
+from stackyard_common.api.idempotency import idempotency_middleware
 from stackyard_common.db import Database
 from stackyard_common.health import check_readiness, standard_checks
 from stackyard_common.logging import configure_logging, request_id_middleware
@@ -77,6 +78,7 @@ def create_service_app(
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.middleware("http")(idempotency_middleware(settings, name, lambda: app.state.redis))
     app.middleware("http")(metrics.middleware)
     app.middleware("http")(request_id_middleware)
 

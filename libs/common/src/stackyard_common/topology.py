@@ -47,8 +47,6 @@ SERVICES: tuple[ServiceSpec, ...] = (
             "/api/users/",
             "/api/customers/",
             "/api/projects/",
-            "/api/customer-permissions/",
-            "/api/project-permissions/",
             "/api/service-settings/",
             "/api/openstack-tenants/",
             "/api/events/",
