@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
 import socket
@@ -170,8 +169,6 @@ class Emulator:
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    if not EMULATOR.exists() or importlib.util.find_spec("stackyard_emulator.__main__") is None:
-        pytest.skip("stackyard-emulator is not installed yet")
     port = _free_port()
     process = subprocess.Popen(
         [
