@@ -106,3 +106,55 @@ def test_rules_are_validated_and_deletable(control: httpx.Client) -> None:
     rule = control.post("/faults", json={"latency_ms": 1}).json()["faults"][0]
     assert control.delete(f"/faults/{rule['id']}").status_code == 204
     assert control.delete(f"/faults/{rule['id']}").status_code == 404
+
+
+def test_every_answer_carries_request_ids(
+    emulator: Running, control: httpx.Client, token: str
+) -> None:
+    control.post("/faults", json={"service": "compute", "error_rate": 1.0, "count": 1})
+    headers = {"X-Auth-Token": token}
+    faulted = httpx.get(f"{emulator.url}/compute/v2.1/flavors", headers=headers)
+    assert faulted.status_code == 503
+    assert faulted.headers["x-openstack-request-id"].startswith("req-")
+    assert faulted.headers["x-compute-request-id"] == faulted.headers["x-openstack-request-id"]
+    served = httpx.get(f"{emulator.url}/compute/v2.1/flavors", headers=headers)
+    assert served.status_code == 200
+    assert served.headers["x-compute-request-id"] == served.headers["x-openstack-request-id"]
+    assert served.headers["x-openstack-request-id"] != faulted.headers["x-openstack-request-id"]
+    missing = httpx.get(f"{emulator.url}/volume/v3/x/volumes/nope", headers=headers)
+    assert missing.status_code == 404
+    assert missing.headers["x-openstack-request-id"].startswith("req-")
+    assert "x-compute-request-id" not in missing.headers
+
+
+def test_error_rule_can_send_retry_after(
+    emulator: Running, control: httpx.Client, token: str
+) -> None:
+    created = control.post(
+        "/faults",
+        json={"service": "network", "error_rate": 1.0, "status": 429, "retry_after": 7},
+    )
+    assert created.json()["faults"][0]["retry_after"] == 7
+    limited = httpx.get(f"{emulator.url}/network/v2.0/networks", headers={"X-Auth-Token": token})
+    assert limited.status_code == 429
+    assert limited.headers["retry-after"] == "7"
+    assert limited.headers["x-openstack-request-id"].startswith("req-")
+    control.delete("/faults")
+    control.post("/faults", json={"service": "network", "error_rate": 1.0, "status": 503})
+    plain = httpx.get(f"{emulator.url}/network/v2.0/networks", headers={"X-Auth-Token": token})
+    assert plain.status_code == 503
+    assert "retry-after" not in plain.headers
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"error_rate": 1.0, "retry_after": -1},
+        {"error_rate": 1.0, "retry_after": 1.5},
+        {"error_rate": 1.0, "retry_after": "soon"},
+        {"latency_ms": 5, "retry_after": 1},
+        {"drop_connection": True, "error_rate": 1.0, "retry_after": 1},
+    ],
+)
+def test_retry_after_is_validated(control: httpx.Client, rule: dict[str, Any]) -> None:
+    assert control.post("/faults", json=rule).status_code == 400

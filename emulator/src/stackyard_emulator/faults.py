@@ -19,8 +19,10 @@ class FaultRule:
     ``latency_ms`` delays every matching request. With ``drop_connection`` the
     connection is closed without an answer; otherwise, with probability
     ``error_rate``, the request is answered ``status`` in the service's error shape.
-    ``drop_connection`` without ``error_rate`` drops every match. ``count`` limits
-    how many matching requests the rule affects before it expires.
+    ``drop_connection`` without ``error_rate`` drops every match. ``retry_after``
+    (seconds) is sent as ``Retry-After`` with the injected error, as rate-limited
+    APIs do with 429 and 503. ``count`` limits how many matching requests the rule
+    affects before it expires.
     """
 
     id: str
@@ -31,6 +33,7 @@ class FaultRule:
     error_rate: float = 0.0
     status: int = 503
     drop_connection: bool = False
+    retry_after: int | None = None
     count: int | None = None
     hits: int = 0
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
@@ -46,6 +49,7 @@ class FaultRule:
             "error_rate",
             "status",
             "drop_connection",
+            "retry_after",
             "count",
         }
         unknown = set(body) - allowed
@@ -76,6 +80,16 @@ class FaultRule:
         if count is not None and int(count) < 1:
             raise ValueError("count must be at least 1")
         drop = bool(body.get("drop_connection", False))
+        retry_after = body.get("retry_after")
+        if retry_after is not None:
+            # HTTP's delay-seconds form is a whole, non-negative number.
+            if isinstance(retry_after, bool) or int(retry_after) != retry_after:
+                raise ValueError("retry_after must be a whole number of seconds")
+            retry_after = int(retry_after)
+            if retry_after < 0:
+                raise ValueError("retry_after must not be negative")
+            if drop or not rate:
+                raise ValueError("retry_after needs error_rate and no drop_connection")
         if not (latency or rate or drop):
             raise ValueError("a rule needs latency_ms, error_rate or drop_connection")
         return cls(
@@ -87,6 +101,7 @@ class FaultRule:
             error_rate=rate,
             status=status,
             drop_connection=drop,
+            retry_after=retry_after,
             count=None if count is None else int(count),
             _pattern=pattern,
         )
@@ -110,6 +125,7 @@ class FaultRule:
             "error_rate": self.error_rate,
             "status": self.status,
             "drop_connection": self.drop_connection,
+            "retry_after": self.retry_after,
             "count": self.count,
             "hits": self.hits,
         }
@@ -122,6 +138,7 @@ class Decision:
     latency_ms: int = 0
     drop: bool = False
     status: int | None = None
+    retry_after: int | None = None
 
 
 class FaultSet:
@@ -161,6 +178,7 @@ class FaultSet:
                     decision.drop = rule.error_rate <= 0 or self.rng.random() < rule.error_rate
                 elif rule.error_rate > 0 and self.rng.random() < rule.error_rate:
                     decision.status = rule.status
+                    decision.retry_after = rule.retry_after
             if rule.count is not None and rule.hits >= rule.count:
                 self.rules.remove(rule)
         return decision

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,11 @@ class EmulatorMiddleware:
             return
         method = scope["method"]
         cloud = self.cloud
+        # Real services stamp every answer, errors included, with the request id.
+        request_id = f"req-{uuid.uuid4()}".encode()
+        id_headers = [(b"x-openstack-request-id", request_id)]
+        if service == "compute":
+            id_headers.append((b"x-compute-request-id", request_id))
         decision = cloud.faults.decide(service, method, path)
         if decision is not None:
             if decision.latency_ms:
@@ -82,17 +88,16 @@ class EmulatorMiddleware:
                     if _drop(send):
                         return
                     raise ConnectionDropped(path)
-                status = int(decision.status or 503)
-                await _send_error(send, service, status)
+                headers = list(id_headers)
+                if decision.retry_after is not None:
+                    headers.append((b"retry-after", str(decision.retry_after).encode()))
+                await _send_error(send, service, int(decision.status or 503), headers)
                 return
-        request_id = f"req-{uuid.uuid4()}".encode()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.append((b"x-openstack-request-id", request_id))
-                if service == "compute":
-                    headers.append((b"x-compute-request-id", request_id))
+                headers.extend(id_headers)
                 state = scope.get("state") or {}
                 version = state.get("microversion") if isinstance(state, dict) else None
                 if version is not None:
@@ -106,9 +111,10 @@ class EmulatorMiddleware:
             cloud.counters[f"{service} {method} {self._template(scope, service)}"] += 1
 
 
-async def _send_error(send: Send, service: str, status: int) -> None:
-    import json
-
+async def _send_error(
+    send: Send, service: str, status: int, headers: list[tuple[bytes, bytes]]
+) -> None:
+    """Answer ``status`` in the service's error shape, with ``headers`` added."""
     error = service_error(service, status, "Fault injected by the emulator.")
     body = json.dumps(error.body).encode()
     await send(
@@ -118,6 +124,7 @@ async def _send_error(send: Send, service: str, status: int) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                *headers,
             ],
         }
     )
