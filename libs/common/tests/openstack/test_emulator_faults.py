@@ -144,3 +144,47 @@ async def test_many_concurrent_callers_cause_one_token_request(emulator: Emulato
     async with OpenStackClient(emulator.config(name="crowd")) as cloud:
         await asyncio.gather(*(cloud.compute.list_flavors() for _ in range(50)))
     assert await _token_requests(emulator) - before == 1
+
+
+@pytest.mark.usefixtures("no_faults")
+async def test_retry_after_from_the_cloud_is_waited_out(
+    cloud: OpenStackClient, emulator: Emulator
+) -> None:
+    await cloud.compute.list_flavors()  # token and catalog first, so only the retries are timed
+    await _fault(
+        emulator,
+        service="compute",
+        method="GET",
+        path_regex="flavors",
+        status=429,
+        error_rate=1.0,
+        retry_after=1,
+        count=2,
+    )
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    flavors = await cloud.compute.list_flavors()
+    elapsed = loop.time() - started
+    assert flavors
+    # Two 429s, each with Retry-After: 1; the own backoff (at most 0.2 s) alone is far less.
+    assert elapsed >= 2.0
+    assert elapsed < 5.0
+
+
+@pytest.mark.usefixtures("no_faults")
+async def test_spent_retries_report_the_clouds_request_id(
+    cloud: OpenStackClient, emulator: Emulator
+) -> None:
+    await _fault(
+        emulator,
+        service="compute",
+        method="GET",
+        path_regex="flavors",
+        status=503,
+        error_rate=1.0,
+        count=3,
+    )
+    with pytest.raises(Unavailable) as caught:
+        await cloud.compute.list_flavors()
+    assert caught.value.request_id is not None
+    assert caught.value.request_id.startswith("req-")
