@@ -15,6 +15,8 @@ from fastapi import FastAPI
 from stackyard_common.auth import Role, issue_token
 from stackyard_common.db import Database
 from stackyard_common.settings import Settings
+from stackyard_emulator import EmulatorConfig
+from stackyard_emulator import create_app as create_emulator
 from stackyard_identity.app import create_app
 from stackyard_identity.audit.recording import SYSTEM
 from stackyard_identity.cloud_connections.models import CloudConnection
@@ -23,6 +25,8 @@ from stackyard_identity.keys import IdentityKeys
 from stackyard_identity.models import User
 from stackyard_identity.passwords import hash_password
 from stackyard_identity.roles.service import Scope, grant_role
+
+from .tenant_cloud import CLOUD_URL, TenantCloud, make_tenant_cloud
 
 PASSWORD = "correct horse battery"
 CLOUD_PASSWORD = "cloud-admin-secret-4f9a"
@@ -99,6 +103,18 @@ async def _people(database: Database) -> dict[str, User]:
             session.add(user)
             users[role] = user
     return users
+
+
+@pytest.fixture(scope="session")
+async def tenant_cloud(identity: Identity) -> AsyncIterator[TenantCloud]:
+    """An emulated cloud in this process, connected to identity (see `tenant_cloud`)."""
+    emulator = create_emulator(EmulatorConfig(name="tenant-cloud", public_url=CLOUD_URL))
+    cloud = await make_tenant_cloud(emulator, identity.app, identity.keys)
+    try:
+        yield cloud
+    finally:
+        await cloud.control.aclose()
+        await cloud.runtime.aclose()
 
 
 @pytest.fixture(scope="session")

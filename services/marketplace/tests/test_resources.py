@@ -45,7 +45,7 @@ async def test_an_order_follows_the_tenant_to_the_end(market: Market, scenario: 
     order = await _placed(market, scenario)
     resource_uuid = order["marketplace_resource_uuid"]
     tenant = str(uuid.uuid4())
-    common = {"resource_uuid": resource_uuid, "tenant_uuid": tenant}
+    common = {"marketplace_resource_uuid": resource_uuid, "tenant_uuid": tenant}
     await _answer(
         market, "tenant.state_changed.v1", state="CREATING", order_uuid=order["uuid"], **common
     )
@@ -55,6 +55,7 @@ async def test_an_order_follows_the_tenant_to_the_end(market: Market, scenario: 
         "tenant.state_changed.v1",
         state="OK",
         order_uuid=order["uuid"],
+        order_result="done",
         backend_id="keystone-project-1",
         **common,
     )
@@ -93,7 +94,14 @@ async def test_an_order_follows_the_tenant_to_the_end(market: Market, scenario: 
     assert events[0]["payload"]["tenant_uuid"] == tenant
     assert events[0]["payload"]["limits"]["cores"] == 30
     assert (await _get(market, scenario, f"{RESOURCES}{resource_uuid}/"))["state"] == "Updating"
-    await _answer(market, "tenant.state_changed.v1", state="OK", order_uuid=update_uuid, **common)
+    await _answer(
+        market,
+        "tenant.state_changed.v1",
+        state="OK",
+        order_uuid=update_uuid,
+        order_result="done",
+        **common,
+    )
     resource = await _get(market, scenario, f"{RESOURCES}{resource_uuid}/")
     assert resource["state"] == "OK"
     assert resource["limits"]["cores"] == 30
@@ -102,7 +110,9 @@ async def test_an_order_follows_the_tenant_to_the_end(market: Market, scenario: 
     assert terminate.status_code == 200, terminate.text
     terminate_uuid = terminate.json()["order_uuid"]
     assert (await _get(market, scenario, f"{RESOURCES}{resource_uuid}/"))["state"] == "Terminating"
-    await _answer(market, "tenant.deleted.v1", order_uuid=terminate_uuid, **common)
+    await _answer(
+        market, "tenant.deleted.v1", order_uuid=terminate_uuid, order_result="done", **common
+    )
     assert (await _get(market, scenario, f"{ORDERS}{terminate_uuid}/"))["state"] == "done"
     assert (await _get(market, scenario, f"{RESOURCES}{resource_uuid}/"))["state"] == "Terminated"
 
@@ -118,7 +128,8 @@ async def test_a_failed_tenant_errs_its_order_with_the_clouds_message(
         "tenant.state_changed.v1",
         state="ERRED",
         order_uuid=order["uuid"],
-        resource_uuid=resource_uuid,
+        order_result="erred",
+        marketplace_resource_uuid=resource_uuid,
         tenant_uuid=str(uuid.uuid4()),
         error_message=message,
     )
@@ -146,10 +157,17 @@ async def test_answers_nobody_ordered_move_an_idle_resource_only(
 ) -> None:
     order = await _placed(market, scenario)
     resource_uuid = order["marketplace_resource_uuid"]
-    common = {"resource_uuid": resource_uuid, "tenant_uuid": str(uuid.uuid4())}
+    common = {"marketplace_resource_uuid": resource_uuid, "tenant_uuid": str(uuid.uuid4())}
     await _answer(market, "tenant.state_changed.v1", state="ERRED", error_message="x", **common)
     assert (await _get(market, scenario, f"{RESOURCES}{resource_uuid}/"))["state"] == "Creating"
-    await _answer(market, "tenant.state_changed.v1", state="OK", order_uuid=order["uuid"], **common)
+    await _answer(
+        market,
+        "tenant.state_changed.v1",
+        state="OK",
+        order_uuid=order["uuid"],
+        order_result="done",
+        **common,
+    )
     await _answer(
         market, "tenant.state_changed.v1", state="ERRED", error_message="set by staff", **common
     )

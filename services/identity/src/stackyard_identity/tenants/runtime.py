@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, FastAPI, Request
 from redis.asyncio import Redis
 
+from stackyard_common.crypto import SecretBox
 from stackyard_common.db import Database
 from stackyard_common.settings import Settings
 from stackyard_identity.keys import IdentityKeys
@@ -34,6 +35,14 @@ class TenantRuntime:
     database: Database
     clouds: CloudPool
     external_networks: ExternalNetworks
+    domain_ids: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def box(self) -> SecretBox:
+        """What encrypts the tenants' passwords (`clouds.identity_keys()` loads it)."""
+        if self.clouds.keys is None:
+            raise RuntimeError("the identity keys are not loaded yet")
+        return self.clouds.keys.box
 
     @classmethod
     def create(

@@ -16,9 +16,11 @@ Request payloads: `order_uuid`, `resource_uuid` (marketplace's), `offering_uuid`
 `cloud_connection_uuid` (the offering's scope), `customer_uuid`, `project_uuid`, `name`,
 `description`, `limits`, `attributes`, `plugin_options`, `actor_uuid`, `actor_username`,
 and for update and terminate the owning service's uuid (`tenant_uuid`). Answers carry
-`order_uuid` (null for changes nobody ordered), `resource_uuid`, the owning service's
-uuid, `state`, `backend_id` and `error_message`. The same pattern serves instances
-(compute) and volumes (storage) once those services consume their requests.
+`order_uuid` (null for changes nobody ordered), `marketplace_resource_uuid`, the owning
+service's uuid, `state`, `backend_id`, `error_message`, and `order_result` (`done` or
+`erred`, with `order_error` for a refusal) in the answer that ends the order. The same
+pattern serves instances (compute) and volumes (storage) once those services consume
+their requests.
 """
 
 from stackyard_marketplace.processors.base import Processor, processor_for

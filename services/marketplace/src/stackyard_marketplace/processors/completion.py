@@ -1,23 +1,27 @@
 """Following an order to its end: identity's tenant events move orders and resources.
 
-    tenant.state_changed.v1  state OK     executing order -> done, resource -> OK
-                                          (an update's limits become the resource's)
-                             state ERRED  executing order -> erred, resource -> Erred,
-                                          both with the cloud's message
-                             other states nothing: marketplace set them when it started
-    tenant.deleted.v1                     executing order -> done, resource -> Terminated
+Identity's answers (`tenant.state_changed.v1`, `tenant.deleted.v1`) carry the tenant
+(`tenant_uuid`, `backend_id`, `state`, `error_message`), the marketplace resource
+(`marketplace_resource_uuid`) and the order they concern (`order_uuid`); the one that
+ends an order says how in `order_result`:
 
-An event names its order (`order_uuid`): only that order, and only while it executes,
-moves, so late or repeated events change nothing. An event without an order (staff's
-`set_ok`, `set_erred`, a direct deletion) moves the resource only while none of its
-orders executes. A tenant that turns OK for a creation order gets its private offerings
-(`private_offerings`).
+    order_result done    the order is done; the resource is OK (its limits the update's),
+                         or Terminated after `tenant.deleted.v1`
+    order_result erred   the order is erred with `order_error` or the tenant's message;
+                         the resource is Erred (OK again when the tenant refused an
+                         update or termination and stays as it was)
+    no order_result      nothing: marketplace set the transitional states itself
+
+Only an executing order moves, so late or repeated answers change nothing. An answer
+without an order (staff's `set_ok` / `set_erred`, a deletion nobody ordered) moves the
+resource only while none of its orders is open.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,10 +55,43 @@ def _finish(order: Order, state: OrderState, error: str = "") -> None:
     order.completed_at = datetime.now(UTC)
 
 
+def _end_order(order: Order, resource: Resource, kind: str, payload: dict[str, Any]) -> None:
+    if payload.get("order_result") == "done":
+        _finish(order, OrderState.DONE)
+        resource.error_message = ""
+        if kind == DELETED:
+            resource.state = ResourceState.TERMINATED
+        else:
+            resource.state = ResourceState.OK
+            if order.type == OrderType.UPDATE:
+                resource.limits = order.limits
+        return
+    message = str(
+        payload.get("order_error") or payload.get("error_message") or "The backend failed."
+    )
+    _finish(order, OrderState.ERRED, message)
+    if payload.get("state") == "ERRED" or order.type == OrderType.CREATE:
+        resource.state = ResourceState.ERRED
+        resource.error_message = message
+    else:
+        resource.state = ResourceState.OK  # refused: the tenant stays as it was
+
+
+def _follow(resource: Resource, kind: str, payload: dict[str, Any]) -> None:
+    state = payload.get("state")
+    if kind == DELETED:
+        resource.state = ResourceState.TERMINATED
+    elif state == "OK":
+        resource.state, resource.error_message = ResourceState.OK, ""
+    elif state == "ERRED":
+        resource.state = ResourceState.ERRED
+        resource.error_message = str(payload.get("error_message") or "")
+
+
 async def apply_tenant_event(envelope: Envelope, session: AsyncSession) -> None:
     """Move the order and resource an identity tenant event is about (idempotent)."""
     payload = envelope.payload
-    resource = await _resource(session, _uuid(payload.get("resource_uuid")))
+    resource = await _resource(session, _uuid(payload.get("marketplace_resource_uuid")))
     if resource is None:
         return  # a tenant nobody ordered through the marketplace
     tenant = _uuid(payload.get("tenant_uuid"))
@@ -63,29 +100,16 @@ async def apply_tenant_event(envelope: Envelope, session: AsyncSession) -> None:
     if payload.get("backend_id"):
         resource.backend_id = str(payload["backend_id"])
     order_uuid = _uuid(payload.get("order_uuid"))
-    order = await orders.by_uuid(session, order_uuid, lock=True) if order_uuid else None
-    if order is not None and order.state != OrderState.EXECUTING:
-        return
-    if order is None and await orders.open_order_of(session, resource.uuid) is not None:
-        return
-    state = payload.get("state")
-    if envelope.type == DELETED:
-        resource.state = ResourceState.TERMINATED
-        if order is not None:
-            _finish(order, OrderState.DONE)
-    elif state == "OK":
-        resource.state = ResourceState.OK
-        resource.error_message = ""
-        if order is not None:
-            if order.type == OrderType.UPDATE:
-                resource.limits = order.limits
-            _finish(order, OrderState.DONE)
-    elif state == "ERRED":
-        message = str(payload.get("error_message") or "The backend failed.")
-        resource.state = ResourceState.ERRED
-        resource.error_message = message
-        if order is not None:
-            _finish(order, OrderState.ERRED, message)
+    if order_uuid is not None:
+        order = await orders.by_uuid(session, order_uuid, lock=True)
+        if (
+            order is not None
+            and order.state == OrderState.EXECUTING
+            and payload.get("order_result")
+        ):
+            _end_order(order, resource, envelope.type, payload)
+    elif await orders.open_order_of(session, resource.uuid) is None:
+        _follow(resource, envelope.type, payload)
     await session.flush()
 
 

@@ -1,0 +1,1 @@
+"""The tenant sagas, owned by identity: provisioning, quota changes and teardown."""

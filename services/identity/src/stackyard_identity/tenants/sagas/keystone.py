@@ -1,0 +1,150 @@
+"""Keystone steps: the tenant's project, its admin and tenant users, their role grants.
+
+Passwords are generated once, kept encrypted in the tenant's record, and set on the
+cloud's user whether the step made the user or found it (an earlier attempt may have
+made it with a password that was never saved).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import SecretStr
+
+from stackyard_common.openstack import OpenStackClient
+from stackyard_common.sagas import StepContext, StepFailed
+from stackyard_identity.tenants.naming import marker, project_name, user_names
+from stackyard_identity.tenants.sagas.context import TenantStep
+from stackyard_identity.tenants.sagas.errors import refusals_fail
+
+__all__ = [
+    "ADMIN_ROLE",
+    "MEMBER_ROLE",
+    "create_project",
+    "create_users",
+    "delete_project",
+    "delete_users",
+    "domain_id",
+]
+
+ADMIN_ROLE = "admin"
+MEMBER_ROLE = "member"
+
+
+async def domain_id(step: TenantStep, cloud: OpenStackClient) -> str:
+    """The id of the connection's Keystone domain (remembered per connection)."""
+    cache = step.runtime.domain_ids
+    key = str(step.tenant.connection_uuid)
+    if key not in cache:
+        config = cloud.config
+        domain = await cloud.identity.find_domain(config.project_domain_name)
+        if domain is None:
+            raise StepFailed(f"the cloud has no domain {config.project_domain_name}")
+        cache[key] = domain.id
+    return cache[key]
+
+
+@refusals_fail
+async def create_project(ctx: StepContext) -> Mapping[str, Any]:
+    """Find or make the tenant's Keystone project; its id is the tenant's `backend_id`."""
+    step = await TenantStep.load(ctx)
+    cloud = await step.cloud()
+    domain = await domain_id(step, cloud)
+    name = project_name(step.tenant)
+    project = await cloud.identity.find_project(name, domain_id=domain)
+    if project is None:
+        project = await cloud.identity.create_project(
+            name, domain_id=domain, description=marker(step.tenant)
+        )
+    await step.save(backend_id=project.id)
+    return {"project_id": project.id}
+
+
+async def delete_project(ctx: StepContext) -> None:
+    """Delete the tenant's project if it exists."""
+    step = await TenantStep.load(ctx)
+    cloud = await step.cloud()
+    project_id = ctx.data.get("project_id") or step.tenant.backend_id
+    if not project_id:
+        found = await cloud.identity.find_project(
+            project_name(step.tenant), domain_id=await domain_id(step, cloud)
+        )
+        project_id = found.id if found else ""
+    if project_id:
+        await cloud.identity.delete_project(project_id)
+    await step.save(backend_id="")
+
+
+def _password(step: TenantStep, encrypted: str) -> str:
+    box = step.runtime.box
+    return box.decrypt(encrypted) if encrypted else secrets.token_urlsafe(18)
+
+
+async def _ensure_user(
+    cloud: OpenStackClient,
+    name: str,
+    password: str,
+    *,
+    domain: str,
+    project_id: str,
+    role_id: str,
+    description: str,
+) -> str:
+    user = await cloud.identity.find_user(name, domain_id=domain)
+    if user is None:
+        user = await cloud.identity.create_user(
+            name,
+            SecretStr(password),
+            domain_id=domain,
+            default_project_id=project_id,
+            description=description,
+        )
+    else:
+        await cloud.identity.update_user(user.id, password=SecretStr(password))
+    await cloud.identity.grant_project_role(project_id, user.id, role_id)
+    return user.id
+
+
+@refusals_fail
+async def create_users(ctx: StepContext) -> Mapping[str, Any]:
+    """Find or make the admin user (role `admin`) and the tenant user (role `member`)."""
+    step = await TenantStep.load(ctx)
+    cloud = await step.cloud()
+    tenant = step.tenant
+    project_id = str(ctx.data["project_id"])
+    domain = await domain_id(step, cloud)
+    admin_role, member_role = await asyncio.gather(
+        cloud.identity.find_role(ADMIN_ROLE), cloud.identity.find_role(MEMBER_ROLE)
+    )
+    if admin_role is None or member_role is None:
+        raise StepFailed(f"the cloud lacks the roles {ADMIN_ROLE!r} and {MEMBER_ROLE!r}")
+    admin_name, user_name = user_names(tenant)
+    admin_password = _password(step, tenant.admin_password_encrypted)
+    user_password = _password(step, tenant.user_password_encrypted)
+    common = {"domain": domain, "project_id": project_id, "description": marker(tenant)}
+    admin_id, user_id = await asyncio.gather(
+        _ensure_user(cloud, admin_name, admin_password, role_id=admin_role.id, **common),
+        _ensure_user(cloud, user_name, user_password, role_id=member_role.id, **common),
+    )
+    box = step.runtime.box
+    await step.save(
+        admin_username=admin_name,
+        admin_password_encrypted=box.encrypt(admin_password),
+        user_username=user_name,
+        user_password_encrypted=box.encrypt(user_password),
+    )
+    return {"admin_user_id": admin_id, "user_id": user_id}
+
+
+async def delete_users(ctx: StepContext) -> None:
+    """Delete the tenant's two users if they exist."""
+    step = await TenantStep.load(ctx)
+    cloud = await step.cloud()
+    domain = await domain_id(step, cloud)
+    for name in user_names(step.tenant):
+        user = await cloud.identity.find_user(name, domain_id=domain)
+        if user is not None:
+            await cloud.identity.delete_user(user.id)

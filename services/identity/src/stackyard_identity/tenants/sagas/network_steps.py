@@ -1,0 +1,228 @@
+"""Neutron steps: the default security groups, the internal network and subnet, and
+the router with its interface and its gateway to the external network.
+
+Everything is made in the tenant's project (as the connection's admin, naming the
+project) and found again by name in that project, so a repeated step makes nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+from stackyard_common.openstack import BadRequest, Conflict, OpenStackClient
+from stackyard_common.openstack.network import SecurityGroup, SecurityGroupRule
+from stackyard_common.sagas import StepContext
+from stackyard_identity.tenants.attributes import plan_subnet
+from stackyard_identity.tenants.naming import marker, network_name, router_name, subnet_name
+from stackyard_identity.tenants.sagas.context import TenantStep
+from stackyard_identity.tenants.sagas.errors import refusals_fail
+from stackyard_identity.tenants.settings import RuleSpec, SecurityGroupSpec
+
+__all__ = [
+    "create_network",
+    "create_router",
+    "create_security_groups",
+    "delete_network",
+    "delete_router",
+    "delete_security_groups",
+    "group_specs",
+]
+
+ROUTER_INTERFACE = "network:router_interface"
+
+
+def group_specs(step: TenantStep) -> list[SecurityGroupSpec]:
+    """The tenant's own security groups if it asked for some, else the defaults."""
+    asked = step.options.get("security_groups")
+    if asked is not None:
+        return [SecurityGroupSpec.model_validate(group) for group in asked]
+    return list(step.runtime.openstack.default_security_groups)
+
+
+def _signature(rule: RuleSpec) -> tuple[Any, ...]:
+    low, high = rule.port_range
+    return (rule.direction, rule.ethertype, rule.protocol, low, high, rule.cidr)
+
+
+def _existing(rule: SecurityGroupRule) -> tuple[Any, ...]:
+    return (
+        rule.direction,
+        rule.ethertype,
+        rule.protocol,
+        rule.port_range_min,
+        rule.port_range_max,
+        rule.remote_ip_prefix,
+    )
+
+
+async def _add_rule(cloud: OpenStackClient, group: str, rule: RuleSpec) -> None:
+    low, high = rule.port_range
+    # Neutron refuses a duplicate (Conflict): an earlier attempt made this rule.
+    with contextlib.suppress(Conflict):
+        await cloud.network.create_security_group_rule(
+            group,
+            direction=rule.direction,
+            ethertype=rule.ethertype,
+            protocol=rule.protocol,
+            port_range_min=low,
+            port_range_max=high,
+            remote_ip_prefix=rule.cidr,
+            description=rule.description or None,
+        )
+
+
+async def _ensure_group(
+    cloud: OpenStackClient, project_id: str, spec: SecurityGroupSpec, description: str
+) -> SecurityGroup:
+    group = await cloud.network.find_security_group(name=spec.name, project_id=project_id)
+    if group is None:
+        group = await cloud.network.create_security_group(
+            spec.name, description=spec.description or description, project_id=project_id
+        )
+    have = {_existing(rule) for rule in group.security_group_rules}
+    missing = [rule for rule in spec.rules if _signature(rule) not in have]
+    await asyncio.gather(*(_add_rule(cloud, group.id, rule) for rule in missing))
+    return group
+
+
+@refusals_fail
+async def create_security_groups(ctx: StepContext) -> Mapping[str, Any]:
+    """Find or make each security group of the tenant, with its rules."""
+    step = await TenantStep.load(ctx)
+    cloud = await step.cloud()
+    project_id = step.tenant.backend_id
+    groups = await asyncio.gather(
+        *(_ensure_group(cloud, project_id, spec, marker(step.tenant)) for spec in group_specs(step))
+    )
+    return {"security_groups": {group.name: group.id for group in groups}}
+
+
+async def delete_security_groups(ctx: StepContext) -> None:
+    """Delete every security group of the tenant's project (Neutron's `default` too)."""
+    step = await TenantStep.load(ctx)
+    if not step.tenant.backend_id:
+        return
+    cloud = await step.cloud()
+    groups = await cloud.network.list_security_groups(project_id=step.tenant.backend_id)
+    await asyncio.gather(*(cloud.network.delete_security_group(group.id) for group in groups))
+
+
+@refusals_fail
+async def create_network(ctx: StepContext) -> Mapping[str, Any] | None:
+    """Find or make the internal network (MTU from the offering) and its subnet, with the
+    allocation pool of the `SUBNET` setting."""
+    step = await TenantStep.load(ctx)
+    tenant = step.tenant
+    if step.options.get("skip_creation_of_default_subnet"):
+        return None
+    cloud = await step.cloud()
+    plan = plan_subnet(tenant.subnet_cidr, step.runtime.openstack.subnet)
+    found = await cloud.network.list_networks(
+        name=network_name(tenant), project_id=tenant.backend_id
+    )
+    network = (
+        found[0]
+        if found
+        else await cloud.network.create_network(
+            network_name(tenant),
+            description=marker(tenant),
+            project_id=tenant.backend_id,
+            mtu=step.options.get("mtu"),
+        )
+    )
+    subnets = await cloud.network.list_subnets(network_id=network.id, name=subnet_name(tenant))
+    subnet = (
+        subnets[0]
+        if subnets
+        else await cloud.network.create_subnet(
+            network.id,
+            plan.cidr,
+            name=subnet_name(tenant),
+            gateway_ip=plan.gateway_ip,
+            allocation_pools=[{"start": plan.pool_start, "end": plan.pool_end}],
+            project_id=tenant.backend_id,
+        )
+    )
+    await step.save(internal_network_id=network.id, subnet_id=subnet.id)
+    return {"network_id": network.id, "subnet_id": subnet.id}
+
+
+async def delete_network(ctx: StepContext) -> None:
+    """Delete the internal network and its subnets if they exist."""
+    step = await TenantStep.load(ctx)
+    tenant = step.tenant
+    if not tenant.backend_id:
+        return
+    cloud = await step.cloud()
+    networks = await cloud.network.list_networks(
+        name=network_name(tenant), project_id=tenant.backend_id
+    )
+    for network in networks:
+        for subnet in await cloud.network.list_subnets(network_id=network.id):
+            await cloud.network.delete_subnet(subnet.id)
+        await cloud.network.delete_network(network.id)
+    await step.save(internal_network_id="", subnet_id="")
+
+
+async def _ensure_interface(cloud: OpenStackClient, router: str, subnet: str) -> None:
+    async def connected() -> bool:
+        ports = await cloud.network.list_ports(device_id=router, device_owner=ROUTER_INTERFACE)
+        return any(ip.get("subnet_id") == subnet for port in ports for ip in port.fixed_ips)
+
+    if await connected():
+        return
+    try:
+        await cloud.network.add_router_interface(router, subnet_id=subnet)
+    except (BadRequest, Conflict):
+        # A repeated call after a lost answer finds the interface there already.
+        if not await connected():
+            raise
+
+
+@refusals_fail
+async def create_router(ctx: StepContext) -> Mapping[str, Any] | None:
+    """Find or make the router, with its gateway on the tenant's external network (if
+    any) and an interface on the internal subnet."""
+    step = await TenantStep.load(ctx)
+    tenant = step.tenant
+    if step.options.get("skip_creation_of_default_router"):
+        return None
+    cloud = await step.cloud()
+    external = None
+    if tenant.external_network_id and not step.options.get("skip_connection_extnet"):
+        external = tenant.external_network_id
+    found = await cloud.network.list_routers(name=router_name(tenant), project_id=tenant.backend_id)
+    router = (
+        found[0]
+        if found
+        else await cloud.network.create_router(
+            router_name(tenant),
+            external_network_id=external,
+            description=marker(tenant),
+            project_id=tenant.backend_id,
+        )
+    )
+    if tenant.subnet_id:
+        await _ensure_interface(cloud, router.id, tenant.subnet_id)
+    await step.save(router_id=router.id)
+    return {"router_id": router.id}
+
+
+async def delete_router(ctx: StepContext) -> None:
+    """Disconnect and delete the router if it exists."""
+    step = await TenantStep.load(ctx)
+    tenant = step.tenant
+    if not tenant.backend_id:
+        return
+    cloud = await step.cloud()
+    for router in await cloud.network.list_routers(
+        name=router_name(tenant), project_id=tenant.backend_id
+    ):
+        ports = await cloud.network.list_ports(device_id=router.id, device_owner=ROUTER_INTERFACE)
+        for port in ports:
+            await cloud.network.remove_router_interface(router.id, port_id=port.id)
+        await cloud.network.delete_router(router.id)
+    await step.save(router_id="")
