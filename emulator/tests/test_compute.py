@@ -114,6 +114,7 @@ def test_boot_from_volume_and_existing_port(tenant: Tenant) -> None:
     assert conn.network.get_port(port.id).device_id == server.id
     conn.compute.delete_server(server)
     conn.compute.wait_for_delete(server, wait=WAIT, interval=0.05)
+    conn.block_storage.wait_for_delete(volume, wait=WAIT, interval=0.05)
     with pytest.raises(exceptions.NotFoundException):
         conn.block_storage.get_volume(volume_id)
     kept = conn.network.get_port(port.id)

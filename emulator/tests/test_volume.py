@@ -54,6 +54,7 @@ def test_volume_sources_types_and_zones(tenant: Tenant) -> None:
     assert [v.id for v in bs.volumes(status="available", limit=1)]
     bs.delete_snapshot(snapshot)
     bs.delete_volume(empty)
+    bs.wait_for_delete(empty, wait=WAIT, interval=0.05)
     with pytest.raises(exceptions.NotFoundException):
         bs.get_volume(empty.id)
 

@@ -26,7 +26,7 @@ def parse_args(argv: list[str] | None = None) -> EmulatorConfig:
     )
     parser.add_argument("--delay", type=float, help="set every transition delay (seconds) at once")
     defaults = Delays()
-    for name in ("build", "action", "resize", "volume", "snapshot", "backup"):
+    for name in ("build", "action", "resize", "volume", "snapshot", "backup", "delete"):
         parser.add_argument(
             f"--{name}-delay",
             type=float,
@@ -46,6 +46,7 @@ def parse_args(argv: list[str] | None = None) -> EmulatorConfig:
         volume=args.volume_delay,
         snapshot=args.snapshot_delay,
         backup=args.backup_delay,
+        delete=args.delete_delay,
     )
     if args.delay is not None:
         delays.set_all(args.delay)

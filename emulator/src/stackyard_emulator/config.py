@@ -17,6 +17,7 @@ class Delays:
     volume: float = 0.2  # volume creating / attaching / detaching / extending
     snapshot: float = 0.2  # snapshot creating -> available
     backup: float = 0.3  # backup creating / restoring -> available
+    delete: float = 0.2  # server task_state deleting, volume deleting -> gone
 
     def update(self, values: dict[str, Any]) -> None:
         """Set the named delays; unknown names raise ``KeyError``, negatives ``ValueError``."""

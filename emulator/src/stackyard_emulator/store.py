@@ -7,7 +7,9 @@ itself, so listing never walks rows that are not returned.
 Records are plain dicts in (or close to) their wire format. Keys starting with
 ``_`` are internal and never serialised. A record may carry a pending transition
 (:func:`schedule`); it settles lazily the first time the record is read after its
-deadline, which keeps status changes deterministic and free of timers.
+deadline, which keeps status changes deterministic and free of timers. A
+transition may remove its own record from its table (a delete that takes a
+while): reads then no longer find it.
 """
 
 from __future__ import annotations
@@ -71,18 +73,21 @@ class _Order:
         self.ids.pop(seq, None)
 
     def walk(self, after: int | None, newest_first: bool) -> Iterator[str]:
+        # Positions are found again by sequence number after every yield: the
+        # consumer may settle a record whose transition removes it from the list.
         seqs = self.seqs
         if newest_first:
-            pos = len(seqs) if after is None else bisect_left(seqs, after)
-            for i in range(pos - 1, -1, -1):
-                if i < len(seqs):
-                    yield self.ids[seqs[i]]
+            i = (len(seqs) if after is None else bisect_left(seqs, after)) - 1
+            while 0 <= i < len(seqs):
+                seq = seqs[i]
+                yield self.ids[seq]
+                i = bisect_left(seqs, seq) - 1
         else:
-            pos = 0 if after is None else bisect_right(seqs, after)
-            i = pos
+            i = 0 if after is None else bisect_right(seqs, after)
             while i < len(seqs):
-                yield self.ids[seqs[i]]
-                i += 1
+                seq = seqs[i]
+                yield self.ids[seq]
+                i = bisect_right(seqs, seq)
 
 
 class Table:
@@ -114,10 +119,11 @@ class Table:
         return record
 
     def get(self, rid: str) -> Record | None:
-        """The settled record with id ``rid``, or ``None``."""
+        """The settled record with id ``rid``, or ``None`` (also when settling removed it)."""
         record = self._rows.get(rid)
         if record is not None and "_then" in record:
             settle(record)
+            return self._rows.get(rid)
         return record
 
     def remove(self, rid: str) -> Record | None:
@@ -197,9 +203,10 @@ class Table:
                 ids = self._merge(orders, after, newest_first)
         for rid in ids:
             record = self._rows.get(rid)
+            if record is not None and "_then" in record:
+                settle(record)
+                record = self._rows.get(rid)
             if record is not None:
-                if "_then" in record:
-                    settle(record)
                 yield record
 
     def _merge(self, orders: list[_Order], after: int | None, newest_first: bool) -> Iterator[str]:

@@ -376,4 +376,9 @@ async def server_action(
     handler = ACTIONS.get(name)
     if handler is None:
         raise nova_error(400, f"There is no such action: {name}")
+    if server["task_state"] == "deleting":
+        # Nothing may overtake a delete (an action's transition would replace it).
+        raise nova_error(
+            409, f"Cannot '{name}' instance {server['id']} while it is in task_state deleting"
+        )
     return handler(compute, server, arg, context, version)

@@ -9,7 +9,8 @@ from stackyard_emulator.auth import AuthContext
 from stackyard_emulator.errors import ApiError, nova_error
 from stackyard_emulator.network import ports as port_ops
 from stackyard_emulator.network.state import Caller
-from stackyard_emulator.store import Record
+from stackyard_emulator.store import Record, cancel, schedule
+from stackyard_emulator.timeutil import iso_z
 from stackyard_emulator.volume import volumes as volume_ops
 
 from .servers import cinder_to_nova, device_name, neutron_to_nova
@@ -120,8 +121,11 @@ def attach_boot_volumes(
         raise nova_error(400, "Block Device Mapping is Invalid: no boot device.")
 
 
-def delete_resources(compute: ComputeState, record: Record) -> None:
-    """Release what a server holds: its ports (or their binding) and volume attachments."""
+def release_devices(compute: ComputeState, record: Record) -> None:
+    """Give back a server's ports (deleted, or unbound when the user made them) and volumes.
+
+    Volumes are detached; those booted with ``delete_on_termination`` are deleted.
+    """
     net = compute.cloud.network
     vol = compute.cloud.volume
     admin = Caller(record["project_id"], True)
@@ -143,11 +147,21 @@ def delete_resources(compute: ComputeState, record: Record) -> None:
                 volume_ops.delete_volume(vol, volume)
             except ApiError:
                 volume["status"] = "error_deleting"
+
+
+def release_placement(compute: ComputeState, record: Record) -> None:
+    """Take a server out of its server groups and off its host's load."""
     for group in compute.server_groups.values():
         if record["id"] in group["members"]:
             group["members"].remove(record["id"])
     if record.get("host"):
         compute.host_load[record["host"]] = max(0, compute.host_load.get(record["host"], 1) - 1)
+
+
+def delete_resources(compute: ComputeState, record: Record) -> None:
+    """Release everything a server holds: devices, group membership, host load."""
+    release_devices(compute, record)
+    release_placement(compute, record)
 
 
 def host_id(project_id: str, host: str | None) -> str:
@@ -158,10 +172,27 @@ def host_id(project_id: str, host: str | None) -> str:
 
 
 def delete_server(compute: ComputeState, record: Record, is_admin: bool) -> None:
-    """Delete a server and release its ports, volumes, group membership and quota."""
+    """Start deleting a server; it is gone (404) after the ``delete`` delay.
+
+    Like Nova's compute manager, the ports and volumes are released at once, while
+    the server stays visible with task_state ``deleting`` (still counted in the
+    quota and its server groups) until the delay has passed. Deleting a server
+    that is already being deleted changes nothing.
+    """
     if record["locked"] and not is_admin:
         raise nova_error(409, f"Instance {record['id']} is locked")
-    delete_resources(compute, record)
-    flavor = record["flavor"]
-    compute.charge(record["project_id"], -flavor["vcpus"], -flavor["ram"])
-    compute.servers.remove(record["id"])
+    if record["task_state"] == "deleting":
+        return
+    cancel(record)  # whatever the server was doing (building, resizing) stops here
+    release_devices(compute, record)
+    record["volumes"] = []
+    record["task_state"] = "deleting"
+    record["updated"] = iso_z()
+
+    def gone(server: Record) -> None:
+        release_placement(compute, server)
+        flavor = server["flavor"]
+        compute.charge(server["project_id"], -flavor["vcpus"], -flavor["ram"])
+        compute.servers.remove(server["id"])
+
+    schedule(record, compute.cloud.config.delays.delete, gone)

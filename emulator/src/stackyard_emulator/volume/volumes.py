@@ -176,7 +176,11 @@ def set_status_later(vol: VolumeState, record: Record, delay: float, status: str
 
 
 def delete_volume(vol: VolumeState, record: Record, cascade: bool = False) -> None:
-    """Delete a detached volume without snapshots (``cascade`` deletes its snapshots)."""
+    """Start deleting a detached volume without snapshots (``cascade`` deletes them).
+
+    The volume shows status ``deleting`` (still counted in the quota) and is gone
+    after the ``delete`` delay; its snapshots go at once.
+    """
     snapshots = [
         s for s in vol.snapshots.values(record["_project"]) if s["volume_id"] == record["id"]
     ]
@@ -189,7 +193,13 @@ def delete_volume(vol: VolumeState, record: Record, cascade: bool = False) -> No
         )
     for snapshot in snapshots:
         vol.snapshots.remove(snapshot["id"])
-    vol.volumes.remove(record["id"])
+    record["status"] = "deleting"
+    record["updated_at"] = iso_micro()
+
+    def gone(rec: Record) -> None:
+        vol.volumes.remove(rec["id"])
+
+    schedule(record, vol.cloud.config.delays.delete, gone)
 
 
 def reserve(record: Record, multiattach_ok: bool = True) -> None:
