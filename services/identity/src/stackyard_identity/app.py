@@ -21,6 +21,7 @@ from stackyard_identity.customers.endpoints import router as customers_router
 from stackyard_identity.keys import load_keys
 from stackyard_identity.projects.endpoints import router as projects_router
 from stackyard_identity.projects.internal import router as internal_projects_router
+from stackyard_identity.tenants.action_endpoints import router as tenant_actions_router
 from stackyard_identity.tenants.endpoints import router as tenants_router
 from stackyard_identity.tenants.internal import router as internal_tenants_router
 from stackyard_identity.tenants.runtime import runtime_lifespan
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             projects_router,
             connections_router,
             tenants_router,
+            tenant_actions_router,
             audit_router,
             internal_router,
             internal_projects_router,

@@ -10,13 +10,20 @@ from stackyard_common.worker import worker_settings
 from stackyard_identity.audit.consumers import audit_consumer
 from stackyard_identity.tenants.ordering import tenant_orders_consumer
 from stackyard_identity.tenants.runtime import RUNTIME_KEY, TenantRuntime
+from stackyard_identity.tenants.sagas.maintenance import pull_tenant, pull_tenant_properties
 from stackyard_identity.tenants.sagas.provisioning import provision_tenant, update_tenant_quotas
 from stackyard_identity.tenants.sagas.teardown import teardown_tenant
 from stackyard_identity.tenants.settings import openstack_settings
 
 __all__ = ["SAGAS", "main", "settings"]
 
-SAGAS = (provision_tenant, update_tenant_quotas, teardown_tenant)
+SAGAS = (
+    provision_tenant,
+    update_tenant_quotas,
+    teardown_tenant,
+    pull_tenant,
+    pull_tenant_properties,
+)
 
 
 def settings() -> dict[str, Any]:

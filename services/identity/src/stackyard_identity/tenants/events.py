@@ -1,6 +1,7 @@
 """The events identity publishes about tenants (each also an audit log entry).
 
     tenant.created.v1             a tenant record exists (CREATION_SCHEDULED)
+    tenant.updated.v1             its name, description or zone changed
     tenant.state_changed.v1       its state changed; ends an order when `order_result` is set
     tenant.properties_pulled.v1   the flavors, images, volume types and zones the cloud offers it
     tenant.deleted.v1             its record is gone (after a teardown, or unlinked)
@@ -28,17 +29,20 @@ __all__ = [
     "DELETED",
     "PROPERTIES_PULLED",
     "STATE_CHANGED",
+    "UPDATED",
     "tenant_event",
     "tenant_payload",
 ]
 
 CREATED = "tenant.created.v1"
+UPDATED = "tenant.updated.v1"
 STATE_CHANGED = "tenant.state_changed.v1"
 PROPERTIES_PULLED = "tenant.properties_pulled.v1"
 DELETED = "tenant.deleted.v1"
 
 _VERBS = {
     CREATED: "was scheduled for creation",
+    UPDATED: "was changed",
     STATE_CHANGED: "is now {state}",
     PROPERTIES_PULLED: "had its flavors, images, volume types and zones pulled",
     DELETED: "was deleted",

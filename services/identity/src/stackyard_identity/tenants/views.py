@@ -21,10 +21,11 @@ from stackyard_identity.tenants.runtime import TenantRuntime
 from stackyard_identity.tenants.schemas import Progress, Quota, TenantRead
 from stackyard_identity.web import absolute_url
 
-__all__ = ["tenant_reads"]
+__all__ = ["quota_list", "tenant_reads"]
 
 
-def _quotas(tenant: Tenant) -> list[Quota]:
+def quota_list(tenant: Tenant) -> list[Quota]:
+    """The tenant's quotas with their usage, the specification's ones first."""
     names = [*DEFAULT_QUOTAS, *sorted(set(tenant.quotas) - set(DEFAULT_QUOTAS))]
     return [
         Quota(name=name, limit=int(tenant.quotas[name]), usage=tenant.usage.get(name))
@@ -99,7 +100,7 @@ async def tenant_reads(
                     if box is not None and tenant.user_password_encrypted
                     else None
                 ),
-                quotas=_quotas(tenant),
+                quotas=quota_list(tenant),
                 properties=tenant.properties,
                 progress=(
                     Progress(

@@ -144,7 +144,9 @@ async def delete_users(ctx: StepContext) -> None:
     step = await TenantStep.load(ctx)
     cloud = await step.cloud()
     domain = await domain_id(step, cloud)
-    for name in user_names(step.tenant):
+    # The names saved when the users were made, and those a failed attempt would have used.
+    saved = (step.tenant.admin_username, step.tenant.user_username)
+    for name in sorted({*user_names(step.tenant), *(name for name in saved if name)}):
         user = await cloud.identity.find_user(name, domain_id=domain)
         if user is not None:
             await cloud.identity.delete_user(user.id)

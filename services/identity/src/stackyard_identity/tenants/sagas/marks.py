@@ -23,8 +23,9 @@ def order_of(ctx: StepContext) -> uuid.UUID | None:
 
 
 def mark(state: TenantState, *, final: bool = False) -> StepAction:
-    """A step that puts the tenant in `state` and says so; a `final` one ends the order
-    (`order_result` done) and makes the run's new quotas, if any, the tenant's."""
+    """A step that puts the tenant in `state` and says so; a `final` one ends the run
+    well: it clears the error, ends the order, if any (`order_result` done), and makes the
+    run's new quotas, if any, the tenant's."""
 
     async def action(ctx: StepContext) -> None:
         step = await TenantStep.load(ctx)
