@@ -11,7 +11,7 @@ from ._pagination import paginate
 from ._resource import Resource
 from ._session import CloudSession, Params
 
-__all__ = ["Proxy", "only_set", "quota_limits"]
+__all__ = ["Proxy", "available_zones", "only_set", "quota_limits"]
 
 M = TypeVar("M", bound=Resource)
 
@@ -143,3 +143,12 @@ def quota_limits(quota_set: dict[str, Any]) -> dict[str, int]:
         for name, value in quota_set.items()
         if isinstance(value, int) and not isinstance(value, bool)
     }
+
+
+def available_zones(body: dict[str, Any]) -> list[str]:
+    """The names of the zones that are up in Nova's or Cinder's `os-availability-zone`."""
+    return [
+        str(zone["zoneName"])
+        for zone in body.get("availabilityZoneInfo") or []
+        if (zone.get("zoneState") or {}).get("available", True)
+    ]

@@ -1,4 +1,6 @@
-"""Nova v2.1: servers and their actions, flavors, availability zones, quotas."""
+"""Nova v2.1: servers and their actions (and, from `ServerPartsProxy` and
+`NovaCatalogProxy`, their volume attachments, interfaces and metadata, flavors with
+extra specs, availability zones, quotas and limits, key pairs and server groups)."""
 
 from __future__ import annotations
 
@@ -6,72 +8,49 @@ import base64
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field
-
 from ._errors import NotFound
-from ._proxy import Proxy, only_set, quota_limits
-from ._resource import Resource
+from ._nova import (
+    SERVER_MICROVERSION,
+    ComputeLimits,
+    Flavor,
+    Keypair,
+    Server,
+    ServerGroup,
+    ServerInterface,
+    VolumeAttachment,
+    regex_escape,
+)
+from ._proxy import only_set
+from ._server_parts import ServerPartsProxy
 from ._wait import wait_for_delete, wait_for_status
 
-__all__ = ["ComputeProxy", "Flavor", "Server", "VolumeAttachment"]
-
-# The lowest microversion that gives `description` and per-call tags; also what the
-# services' features were written against. Older clouds are not supported.
-_SERVER_MICROVERSION = "2.26"
-
-
-class Server(Resource):
-    name: str = ""
-    status: str | None = None
-    task_state: str | None = Field(default=None, alias="OS-EXT-STS:task_state")
-    vm_state: str | None = Field(default=None, alias="OS-EXT-STS:vm_state")
-    power_state: int | None = Field(default=None, alias="OS-EXT-STS:power_state")
-    availability_zone: str | None = Field(default=None, alias="OS-EXT-AZ:availability_zone")
-    flavor: dict[str, Any] = {}
-    image: dict[str, Any] | str | None = None
-    metadata: dict[str, str] = {}
-    addresses: dict[str, list[dict[str, Any]]] = {}
-    key_name: str | None = None
-    tenant_id: str | None = None
-    description: str | None = None
-    tags: list[str] = []
-    fault: dict[str, Any] | None = None
-    created: str | None = None
-    updated: str | None = None
+__all__ = [
+    "ComputeLimits",
+    "ComputeProxy",
+    "Flavor",
+    "Keypair",
+    "Server",
+    "ServerGroup",
+    "ServerInterface",
+    "VolumeAttachment",
+]
 
 
-class Flavor(Resource):
-    name: str = ""
-    vcpus: int = 0
-    ram: int = 0
-    disk: int = 0
-    ephemeral: int = Field(default=0, alias="OS-FLV-EXT-DATA:ephemeral")
-    is_public: bool = Field(default=True, alias="os-flavor-access:is_public")
-
-
-class VolumeAttachment(Resource):
-    server_id: str = Field(default="", alias="serverId")
-    volume_id: str = Field(default="", alias="volumeId")
-    device: str | None = None
-
-
-class ComputeProxy(Proxy):
+class ComputeProxy(ServerPartsProxy):
     """Nova calls."""
-
-    service = "compute"
 
     # ----- servers -------------------------------------------------------------------
 
     async def list_servers(self, **filters: str | int | bool) -> list[Server]:
         """Servers with details (`name` is a regular expression to Nova; `all_tenants`...)."""
         return await self._list(
-            Server, "/servers/detail", "servers", dict(filters), microversion=_SERVER_MICROVERSION
+            Server, "/servers/detail", "servers", dict(filters), microversion=SERVER_MICROVERSION
         )
 
     async def get_server(self, server_id: str) -> Server:
         """The server `server_id`; raises `NotFound`."""
         return await self._get(
-            Server, f"/servers/{server_id}", "server", microversion=_SERVER_MICROVERSION
+            Server, f"/servers/{server_id}", "server", microversion=SERVER_MICROVERSION
         )
 
     async def find_server(
@@ -85,7 +64,7 @@ class ComputeProxy(Proxy):
         """
         filters: dict[str, str] = {}
         if name is not None:
-            filters["name"] = f"^{_regex_escape(name)}$"
+            filters["name"] = f"^{regex_escape(name)}$"
         for server in await self.list_servers(**filters):
             if name is not None and server.name != name:
                 continue
@@ -143,7 +122,7 @@ class ComputeProxy(Proxy):
             "/servers",
             json=body,
             retry_safe=retry_safe,
-            microversion=_SERVER_MICROVERSION,
+            microversion=SERVER_MICROVERSION,
         )
         data = dict(response.json()["server"])
         data.pop("adminPass", None)  # a secret: it must not travel in logs or results
@@ -155,16 +134,7 @@ class ComputeProxy(Proxy):
         """Rename a server or change its description."""
         body = {"server": only_set(name=name, description=description)}
         return await self._update(
-            Server, f"/servers/{server_id}", "server", body, microversion=_SERVER_MICROVERSION
-        )
-
-    async def set_server_metadata(self, server_id: str, metadata: Mapping[str, str]) -> None:
-        """Add or change metadata items (others are kept)."""
-        await self._call(
-            "POST",
-            f"/servers/{server_id}/metadata",
-            json={"metadata": dict(metadata)},
-            retry_safe=True,  # merging the same items twice gives the same result
+            Server, f"/servers/{server_id}", "server", body, microversion=SERVER_MICROVERSION
         )
 
     async def delete_server(
@@ -263,73 +233,3 @@ class ComputeProxy(Proxy):
             retry_safe=True,  # asking for another console URL creates nothing lasting
         )
         return str(response.json()["remote_console"]["url"])
-
-    # ----- volume attachments --------------------------------------------------------
-
-    async def attach_volume(
-        self, server_id: str, volume_id: str, *, device: str | None = None
-    ) -> VolumeAttachment:
-        """Attach a Cinder volume to the server."""
-        body = {"volumeAttachment": {"volumeId": volume_id, **only_set(device=device)}}
-        return await self._create(
-            VolumeAttachment,
-            f"/servers/{server_id}/os-volume_attachments",
-            "volumeAttachment",
-            body,
-        )
-
-    async def list_volume_attachments(self, server_id: str) -> list[VolumeAttachment]:
-        """The volumes attached to the server."""
-        return await self._list(
-            VolumeAttachment, f"/servers/{server_id}/os-volume_attachments", "volumeAttachments"
-        )
-
-    async def detach_volume(
-        self, server_id: str, volume_id: str, *, ignore_missing: bool = True
-    ) -> bool:
-        """Detach a volume; False when it was not attached (and `ignore_missing`)."""
-        return await self._delete(
-            f"/servers/{server_id}/os-volume_attachments/{volume_id}",
-            ignore_missing=ignore_missing,
-        )
-
-    # ----- flavors, zones, quotas ----------------------------------------------------
-
-    async def list_flavors(self, *, is_public: bool | None = None) -> list[Flavor]:
-        """Flavors with details."""
-        return await self._list(Flavor, "/flavors/detail", "flavors", only_set(is_public=is_public))
-
-    async def get_flavor(self, flavor_id: str) -> Flavor:
-        """The flavor `flavor_id`; raises `NotFound`."""
-        return await self._get(Flavor, f"/flavors/{flavor_id}", "flavor")
-
-    async def find_flavor(self, name: str) -> Flavor | None:
-        """The flavor named `name`, or None."""
-        return next((f for f in await self.list_flavors() if f.name == name), None)
-
-    async def list_availability_zones(self) -> list[str]:
-        """Names of the availability zones that are up."""
-        response = await self._call("GET", "/os-availability-zone")
-        zones = response.json().get("availabilityZoneInfo", [])
-        return [
-            str(zone["zoneName"])
-            for zone in zones
-            if (zone.get("zoneState") or {}).get("available", True)
-        ]
-
-    async def get_quotas(self, project_id: str) -> dict[str, int]:
-        """The project's Nova quota limits (cores, instances, ram, ...)."""
-        response = await self._call("GET", f"/os-quota-sets/{project_id}")
-        return quota_limits(response.json()["quota_set"])
-
-    async def set_quotas(self, project_id: str, **limits: int) -> dict[str, int]:
-        """Change the given Nova quota limits; returns all of them."""
-        response = await self._call(
-            "PUT", f"/os-quota-sets/{project_id}", json={"quota_set": limits}
-        )
-        return quota_limits(response.json()["quota_set"])
-
-
-def _regex_escape(name: str) -> str:
-    # Nova matches names as POSIX regular expressions in the database.
-    return "".join(f"\\{c}" if c in r".^$*+?{}[]\|()" else c for c in name)

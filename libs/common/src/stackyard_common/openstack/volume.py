@@ -1,4 +1,4 @@
-"""Cinder v3: volumes, snapshots, backups, volume types, quotas."""
+"""Cinder v3: volumes, snapshots, backups, volume types, availability zones, quotas."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from ._errors import NotFound
-from ._proxy import Proxy, only_set, quota_limits
+from ._proxy import Proxy, available_zones, only_set, quota_limits
 from ._resource import Resource
 from ._wait import wait_for_delete, wait_for_status
 
@@ -296,7 +296,7 @@ class VolumeProxy(Proxy):
             return True
         return await self._delete(f"/backups/{backup_id}", ignore_missing=ignore_missing)
 
-    # ----- types and quotas ----------------------------------------------------------
+    # ----- types, zones and quotas ---------------------------------------------------
 
     async def list_types(self) -> list[VolumeType]:
         """The volume types visible to the project."""
@@ -309,6 +309,11 @@ class VolumeProxy(Proxy):
     async def find_type(self, name: str) -> VolumeType | None:
         """The volume type named `name`, or None."""
         return next((t for t in await self.list_types() if t.name == name), None)
+
+    async def list_availability_zones(self) -> list[str]:
+        """Names of the volume availability zones that are up."""
+        response = await self._call("GET", "/os-availability-zone")
+        return available_zones(response.json())
 
     async def get_quotas(self, project_id: str) -> dict[str, int]:
         """The project's Cinder quota limits (volumes, gigabytes, snapshots, ...)."""
