@@ -59,6 +59,9 @@ def test_an_owner_orders_a_tenant_changes_its_limits_and_terminates_it(
     assert quotas["volume"]["gigabytes"] == 500
     assert quotas["network"]["floatingip"] == 50
     assert {q["name"]: q["limit"] for q in tenant["quotas"]}["vcpu"] == 16
+    private = owner.get(f"/api/marketplace-public-offerings/?scope_uuid={tenant['uuid']}").json()
+    assert sorted(o["type"] for o in private) == ["OpenStack.Instance", "OpenStack.Volume"]
+    assert {o["project_uuid"] for o in private} == {consumer.project}
 
     changed = owner.post(
         f"/api/marketplace-resources/{order['marketplace_resource_uuid']}/update_limits/",
@@ -78,6 +81,8 @@ def test_an_owner_orders_a_tenant_changes_its_limits_and_terminates_it(
     termination = journey.finished_order(owner, ended.json()["order_uuid"])
     assert termination["state"] == "done", termination["error_message"]
     assert owner.get(resource.url).json()["state"] == "Terminated"
+    left = owner.get(f"/api/marketplace-public-offerings/?scope_uuid={tenant['uuid']}").json()
+    assert left == []  # the private offerings are archived
     assert journey.inventory(tenant["backend_id"]) is None
     users = journey.emulator.get("/_emulator/inventory").text
     assert tenant["user_username"] not in users

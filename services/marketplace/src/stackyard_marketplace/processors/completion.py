@@ -12,6 +12,11 @@ ends an order says how in `order_result`:
                          update or termination and stays as it was)
     no order_result      nothing: marketplace set the transitional states itself
 
+A creation order that ends done gives the tenant its private offerings (when
+`AUTOMATICALLY_CREATE_PRIVATE_OFFERING`); a deleted tenant's are archived.
+`tenant.properties_pulled.v1` adds the cloud's new volume types to the dynamic-mode
+offerings of the tenant (see `private_offerings`).
+
 Only an executing order moves, so late or repeated answers change nothing. An answer
 without an order (staff's `set_ok` / `set_erred`, a deletion nobody ordered) moves the
 resource only while none of its orders is open.
@@ -27,15 +32,45 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.events import Consumer, Envelope, consumer
+from stackyard_marketplace.offerings.models import Offering
 from stackyard_marketplace.orders import repository as orders
 from stackyard_marketplace.orders.models import Order, OrderState, OrderType
+from stackyard_marketplace.private_offerings import (
+    archive_for_tenant,
+    create_for_tenant,
+    sync_volume_types,
+)
 from stackyard_marketplace.resources.models import Resource, ResourceState
+from stackyard_marketplace.settings import marketplace_settings
 
 __all__ = ["TENANT_ANSWERS", "apply_tenant_event", "tenant_answers_consumer"]
 
 STATE_CHANGED = "tenant.state_changed.v1"
 DELETED = "tenant.deleted.v1"
-TENANT_ANSWERS = (STATE_CHANGED, DELETED)
+PROPERTIES_PULLED = "tenant.properties_pulled.v1"
+TENANT_ANSWERS = (STATE_CHANGED, DELETED, PROPERTIES_PULLED)
+
+
+async def _after(
+    session: AsyncSession, resource: Resource, kind: str, payload: dict[str, Any], created: bool
+) -> None:
+    # What a finished order means beyond itself: the tenant's private offerings.
+    if kind == DELETED and resource.backend_uuid is not None:
+        await archive_for_tenant(session, resource.backend_uuid)
+    elif created and marketplace_settings().automatically_create_private_offering:
+        await create_for_tenant(session, resource, payload.get("volume_types") or [])
+
+
+async def _sync_properties(
+    session: AsyncSession, resource: Resource, payload: dict[str, Any]
+) -> None:
+    volume_types = [str(item["name"]) for item in payload.get("volume_types") or []]
+    if not volume_types or resource.backend_uuid is None:
+        return
+    private = await session.execute(
+        select(Offering.uuid).where(Offering.scope_uuid == resource.backend_uuid)
+    )
+    await sync_volume_types(session, [resource.offering_uuid, *private.scalars()], volume_types)
 
 
 def _uuid(value: object) -> uuid.UUID | None:
@@ -99,6 +134,10 @@ async def apply_tenant_event(envelope: Envelope, session: AsyncSession) -> None:
         resource.backend_uuid = tenant
     if payload.get("backend_id"):
         resource.backend_id = str(payload["backend_id"])
+    if envelope.type == PROPERTIES_PULLED:
+        await _sync_properties(session, resource, payload)
+        await session.flush()
+        return
     order_uuid = _uuid(payload.get("order_uuid"))
     if order_uuid is not None:
         order = await orders.by_uuid(session, order_uuid, lock=True)
@@ -108,8 +147,11 @@ async def apply_tenant_event(envelope: Envelope, session: AsyncSession) -> None:
             and payload.get("order_result")
         ):
             _end_order(order, resource, envelope.type, payload)
+            created = order.type == OrderType.CREATE and order.state == OrderState.DONE
+            await _after(session, resource, envelope.type, payload, created)
     elif await orders.open_order_of(session, resource.uuid) is None:
         _follow(resource, envelope.type, payload)
+        await _after(session, resource, envelope.type, payload, created=False)
     await session.flush()
 
 
