@@ -8,11 +8,10 @@ later (servers, volumes, snapshots) are waited for.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from stackyard_common.openstack import NotFound, OpenStackClient, wait_for_delete
+from stackyard_common.openstack import OpenStackClient, wait_for_delete
 from stackyard_common.sagas import StepContext
 from stackyard_identity.tenants.sagas.context import TenantStep
 from stackyard_identity.tenants.sagas.keystone import delete_project, delete_users
@@ -121,22 +120,11 @@ async def volumes(cloud: OpenStackClient, project: str) -> None:
 
 
 async def server_groups(cloud: OpenStackClient, project: str) -> None:
-    # The compute proxy has no server group calls yet: the session's raw request
-    # (from microversion 2.13 a group names its project).
-    response = await cloud.session.request(
-        "compute", "GET", "/os-server-groups", params={"all_projects": True}, microversion="2.13"
+    found = await cloud.compute.list_server_groups(all_projects=True)
+    await _each(
+        [group for group in found if group.project_id == project],
+        lambda group: cloud.compute.delete_server_group(group.id),
     )
-    groups = [
-        group["id"]
-        for group in response.json().get("server_groups", [])
-        if group.get("project_id") == project
-    ]
-
-    async def delete(group_id: str) -> None:
-        with contextlib.suppress(NotFound):
-            await cloud.session.request("compute", "DELETE", f"/os-server-groups/{group_id}")
-
-    await _each(groups, delete)
 
 
 TEARDOWN_STEPS: list[tuple[str, Callable[[StepContext], Awaitable[Any]]]] = [
