@@ -25,6 +25,7 @@ from stackyard_cli.platform.readiness import gateway_url, wait_until_ready
 from stackyard_common.dbadmin import bootstrap_database, migrate_all
 from stackyard_common.settings import Environment, Settings
 from stackyard_identity.bootstrap import ensure_staff_user
+from stackyard_marketplace.seed import seed_emulator_offering
 
 __all__ = ["AdminCredentials", "PlatformError", "prepare", "run"]
 
@@ -98,12 +99,19 @@ def _announce(settings: Settings, admin: AdminCredentials, timeout: float) -> No
     url = gateway_url(settings)
     if all(status == 200 for status in statuses.values()):
         note = " (development default, never for production)" if admin.is_default else ""
+        try:
+            # A ready OpenStack.Tenant offering on the emulator: order a tenant at once.
+            offering = asyncio.run(seed_emulator_offering(settings, admin.username, admin.password))
+            seeded = f"{offering['name']} ({offering['uuid']})"
+        except Exception as error:  # the platform runs; only the convenience is missing
+            seeded = f"not made: {error}"
         print(
             f"\nStackyard is ready.\n"
             f"  API gateway     {url}/api/\n"
             f"  OpenAPI         {url}/api/schema/\n"
             f"  readiness       {url}/api/<service>/readyz\n"
             f"  emulator cloud  http://{settings.ports.host}:{settings.ports.emulator}/identity/v3\n"
+            f"  tenant offering {seeded}\n"
             f"  staff user      {admin.username} / {admin.password}{note}\n"
             f"Press Ctrl-C to stop everything.\n",
             flush=True,
