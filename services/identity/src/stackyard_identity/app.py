@@ -25,6 +25,7 @@ from stackyard_identity.tenants.action_endpoints import router as tenant_actions
 from stackyard_identity.tenants.endpoints import router as tenants_router
 from stackyard_identity.tenants.internal import router as internal_tenants_router
 from stackyard_identity.tenants.runtime import runtime_lifespan
+from stackyard_identity.tenants.session_internal import router as tenant_session_router
 from stackyard_identity.users.endpoints import router as users_router
 
 __all__ = ["app", "create_app"]
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             internal_router,
             internal_projects_router,
             internal_tenants_router,
+            tenant_session_router,
         ],
         lifespans=[_keys, runtime_lifespan],
     )

@@ -1,9 +1,10 @@
 """The network service's arq worker: its jobs and periodic tasks, declared here."""
 
 from stackyard_common.auth import memberships_consumer
+from stackyard_common.tenants import tenants_consumer
 from stackyard_common.worker import run_service_worker
 
 
 def main() -> None:
     """Entry point of `stackyard-network-worker`."""
-    run_service_worker("network", consumers=[memberships_consumer])
+    run_service_worker("network", consumers=[memberships_consumer, tenants_consumer])

@@ -1,9 +1,10 @@
 """The storage service's arq worker: its jobs and periodic tasks, declared here."""
 
 from stackyard_common.auth import memberships_consumer
+from stackyard_common.tenants import tenants_consumer
 from stackyard_common.worker import run_service_worker
 
 
 def main() -> None:
     """Entry point of `stackyard-storage-worker`."""
-    run_service_worker("storage", consumers=[memberships_consumer])
+    run_service_worker("storage", consumers=[memberships_consumer, tenants_consumer])

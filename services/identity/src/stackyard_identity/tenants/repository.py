@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stackyard_common.auth import Principal, visible_filter
 from stackyard_identity.tenants.models import Tenant
 
-__all__ = ["visible_tenant", "visible_tenants"]
+__all__ = ["by_uuid", "visible_tenant", "visible_tenants"]
 
 
 def visible_tenants(principal: Principal, *conditions: ColumnElement[bool]) -> Select[Any]:
@@ -34,3 +34,8 @@ async def visible_tenant(
     if lock:
         query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def by_uuid(session: AsyncSession, tenant: uuid.UUID) -> Tenant | None:
+    """The tenant, whoever asks (for internal callers that are not users)."""
+    return (await session.execute(select(Tenant).where(Tenant.uuid == tenant))).scalar_one_or_none()
