@@ -18,7 +18,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from stackyard_common.api.errors import NotFound, ServiceUnavailable
-from stackyard_common.auth.service_tokens import issue_service_token
+from stackyard_common.internal import call_service
 from stackyard_common.settings import Settings
 
 __all__ = ["CREDENTIALS_PATH", "CloudCredentials", "fetch_cloud_credentials"]
@@ -56,13 +56,15 @@ async def fetch_cloud_credentials(
     """The decrypted credentials of cloud connection `connection`, asked by service
     `caller`. Raises `NotFound` for an unknown connection and `ServiceUnavailable` when
     identity does not answer properly."""
-    url = settings.ports.service_url("identity") + CREDENTIALS_PATH.format(uuid=connection)
-    headers = {"Authorization": f"Bearer {issue_service_token(settings, caller)}"}
-    try:
-        async with httpx.AsyncClient(transport=transport, timeout=timeout) as client:
-            response = await client.get(url, headers=headers)
-    except httpx.HTTPError as error:
-        raise ServiceUnavailable("Identity did not answer.") from error
+    response = await call_service(
+        settings,
+        caller,
+        "identity",
+        "GET",
+        CREDENTIALS_PATH.format(uuid=connection),
+        timeout=timeout,
+        transport=transport,
+    )
     if response.status_code == 404:
         raise NotFound("No such cloud connection.")
     if response.status_code != 200:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 from redis.asyncio import Redis
 
 from stackyard_common.api.errors import NotFound, ServiceUnavailable
-from stackyard_common.auth.service_tokens import issue_service_token
+from stackyard_common.internal import call_service
 from stackyard_common.openstack import CloudConfig, OpenStackClient, RedisTokenCache
 from stackyard_common.settings import Settings
 
@@ -75,13 +75,15 @@ async def fetch_tenant_credentials(
     Raises `NotFound` when identity has no such tenant (or it is not provisioned yet) and
     `ServiceUnavailable` when identity does not answer properly.
     """
-    url = settings.ports.service_url("identity") + TENANT_SESSION_PATH.format(uuid=tenant)
-    headers = {"Authorization": f"Bearer {issue_service_token(settings, caller)}"}
-    try:
-        async with httpx.AsyncClient(transport=transport, timeout=timeout) as client:
-            response = await client.get(url, headers=headers)
-    except httpx.HTTPError as error:
-        raise ServiceUnavailable("Identity did not answer.") from error
+    response = await call_service(
+        settings,
+        caller,
+        "identity",
+        "GET",
+        TENANT_SESSION_PATH.format(uuid=tenant),
+        timeout=timeout,
+        transport=transport,
+    )
     if response.status_code == 404:
         raise NotFound(response.json().get("detail", "No such tenant."))
     if response.status_code != 200:
