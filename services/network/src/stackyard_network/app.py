@@ -1,16 +1,45 @@
 """The network service's HTTP application (run with `uvicorn stackyard_network.app:app`)."""
 
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 import stackyard_network as stackyard_pkg
+import stackyard_network.operations_registry
 from stackyard_common.app import create_service_app
+from stackyard_common.settings import Settings
+from stackyard_network.cloud import CLOUDS_KEY, PlatformClouds
+from stackyard_network.networks.endpoints import router as networks_router
+from stackyard_network.subnets.endpoints import router as subnets_router
+
+__all__ = ["app", "create_app"]
 
 DESCRIPTION = (stackyard_pkg.__doc__ or "").strip()
 
 
-def create_app() -> FastAPI:
+@asynccontextmanager
+async def _clouds(app: FastAPI) -> AsyncIterator[None]:
+    # Tests may install their own clouds before the app starts.
+    if getattr(app.state, CLOUDS_KEY, None) is None:
+        setattr(app.state, CLOUDS_KEY, PlatformClouds(app.state.settings, app.state.redis))
+    try:
+        yield
+    finally:
+        await getattr(app.state, CLOUDS_KEY).aclose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
     """The network service with every router it serves."""
-    return create_service_app("network", description=DESCRIPTION)
+    return create_service_app(
+        "network",
+        description=DESCRIPTION,
+        settings=settings,
+        routers=[networks_router, subnets_router],
+        lifespans=[_clouds],
+    )
 
 
 app = create_app()

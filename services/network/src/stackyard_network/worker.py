@@ -1,10 +1,41 @@
-"""The network service's arq worker: its jobs and periodic tasks, declared here."""
+"""The network service's arq worker: its consumers, its saga and the clouds it uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import run_worker
 
 from stackyard_common.auth import memberships_consumer
 from stackyard_common.tenants import tenants_consumer
-from stackyard_common.worker import run_service_worker
+from stackyard_common.worker import worker_settings
+from stackyard_network.cloud import CLOUDS_KEY, PlatformClouds
+from stackyard_network.operations_registry import network_operation
+
+__all__ = ["SAGAS", "main", "settings"]
+
+SAGAS = (network_operation,)
+
+
+def settings() -> dict[str, Any]:
+    """The worker's arq settings: the common machinery plus the clouds."""
+    base = worker_settings(
+        "network", consumers=[memberships_consumer, tenants_consumer], sagas=SAGAS
+    )
+    common_startup, common_shutdown = base["on_startup"], base["on_shutdown"]
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        await common_startup(ctx)
+        # No await between here and the end: the saga runner's first claim comes after.
+        ctx[CLOUDS_KEY] = PlatformClouds(ctx["settings"], ctx["redis"])
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        await common_shutdown(ctx)
+        await ctx[CLOUDS_KEY].aclose()
+
+    return {**base, "on_startup": on_startup, "on_shutdown": on_shutdown}
 
 
 def main() -> None:
     """Entry point of `stackyard-network-worker`."""
-    run_service_worker("network", consumers=[memberships_consumer, tenants_consumer])
+    run_worker(settings())

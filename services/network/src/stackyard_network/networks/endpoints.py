@@ -1,0 +1,163 @@
+"""`/api/openstack-networks/`: a tenant's networks (and networks shared with it).
+
+Reading: whoever sees the tenant (or a tenant the network is shared with). Creating,
+changing and deleting: staff, the organisation's owners, the project's administrators
+and managers; each answers 202 with the network in a scheduled state, and the worker
+ends it OK or ERRED. Also `pull`, and staff's `set_erred`, `set_ok` and `unlink`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy import ColumnElement, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stackyard_common.api import PageDep, paginate
+from stackyard_common.auth import CurrentUser
+from stackyard_common.db import SessionDep
+from stackyard_network.networks import repository, service
+from stackyard_network.networks.models import KIND, Network
+from stackyard_network.networks.schemas import (
+    NestedRBACPolicy,
+    NestedSubnet,
+    NetworkCreate,
+    NetworkRead,
+    NetworkUpdate,
+)
+from stackyard_network.resources.access import get_visible
+from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
+from stackyard_network.resources.schemas import TenantNames, common_fields
+
+__all__ = ["network_reads", "router"]
+
+router = APIRouter(prefix="/api/openstack-networks", tags=["openstack-networks"])
+
+
+async def network_reads(
+    request: Request, session: AsyncSession, networks: list[Network]
+) -> list[NetworkRead]:
+    """The API's views of `networks`, with their subnets and policies."""
+    keys = [network.uuid for network in networks]
+    subnets = await repository.subnets_of(session, keys)
+    policies = await repository.policies_of(session, keys)
+    names = await TenantNames.of(session, networks)
+    return [
+        NetworkRead(
+            **common_fields(request, network, KIND.path, "OpenStack.Network", names),
+            mtu=network.mtu,
+            is_external=network.is_external,
+            shared=network.shared,
+            type=network.type,
+            segmentation_id=network.segmentation_id,
+            subnets=[
+                NestedSubnet.model_validate(subnet, from_attributes=True)
+                for subnet in subnets
+                if subnet.network_uuid == network.uuid
+            ],
+            rbac_policies=[
+                NestedRBACPolicy.model_validate(policy, from_attributes=True)
+                for policy in policies
+                if policy.network_uuid == network.uuid
+            ],
+        )
+        for network in networks
+    ]
+
+
+@router.get("/", responses=ACTION_ERRORS, summary="Networks the caller may see")
+async def list_networks(
+    request: Request,
+    principal: CurrentUser,
+    session: SessionDep,
+    page: PageDep,
+    tenant_uuid: uuid.UUID | None = Query(
+        default=None, description="Networks of this tenant, and those shared with it."
+    ),
+    name: str | None = Query(default=None, description="Part of the name."),
+    name_exact: str | None = None,
+    backend_id: str | None = None,
+    state: list[str] | None = Query(default=None),
+    project_uuid: uuid.UUID | None = None,
+    customer_uuid: uuid.UUID | None = None,
+    is_external: bool | None = None,
+) -> list[NetworkRead]:
+    conditions: list[ColumnElement[bool]] = []
+    if tenant_uuid is not None:
+        conditions.append(
+            or_(
+                Network.tenant_uuid == tenant_uuid,
+                Network.uuid.in_(repository.shared_with([tenant_uuid])),
+            )
+        )
+    if name is not None:
+        conditions.append(Network.name.icontains(name, autoescape=True))
+    if state:
+        conditions.append(Network.state.in_(state))
+    for column, value in (
+        (Network.name, name_exact),
+        (Network.backend_id, backend_id),
+        (Network.project_uuid, project_uuid),
+        (Network.customer_uuid, customer_uuid),
+        (Network.is_external, is_external),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    rows = await paginate(session, repository.visible_networks(principal, *conditions), page)
+    return await network_reads(request, session, list(rows))
+
+
+@router.get("/{key}/", responses=ACTION_ERRORS, summary="One network")
+async def get_network(
+    request: Request, key: uuid.UUID, principal: CurrentUser, session: SessionDep
+) -> NetworkRead:
+    network = await repository.visible_network(session, principal, key)
+    return (await network_reads(request, session, [network]))[0]
+
+
+@router.post(
+    "/",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACTION_ERRORS,
+    summary="Create a network in a tenant",
+)
+async def create_network(
+    request: Request, data: NetworkCreate, principal: CurrentUser, session: SessionDep
+) -> NetworkRead:
+    network = await service.create_network(session, principal, data)
+    return (await network_reads(request, session, [network]))[0]
+
+
+@router.patch(
+    "/{key}/",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACTION_ERRORS,
+    summary="Change name, description or MTU",
+)
+async def update_network(
+    request: Request,
+    key: uuid.UUID,
+    data: NetworkUpdate,
+    principal: CurrentUser,
+    session: SessionDep,
+) -> NetworkRead:
+    network = await get_visible(session, principal, Network, key, lock=True)
+    network = await service.update_network(session, principal, network, data)
+    return (await network_reads(request, session, [network]))[0]
+
+
+@router.delete(
+    "/{key}/",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACTION_ERRORS,
+    summary="Delete the network and its subnets",
+    response_model=None,
+)
+async def delete_network(key: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
+    network = await get_visible(session, principal, Network, key, lock=True)
+    await service.delete_network(session, principal, network)
+    return Response(status_code=status.HTTP_202_ACCEPTED)
+
+
+add_common_actions(router, "network")
