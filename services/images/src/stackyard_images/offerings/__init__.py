@@ -1,0 +1,1 @@
+"""The tenant offerings' plugin options, as marketplace's order events carry them."""

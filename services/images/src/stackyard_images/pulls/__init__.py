@@ -1,0 +1,1 @@
+"""Keeping the image records in step with Glance: per tenant and per cloud."""

@@ -1,0 +1,1 @@
+"""Custom images: registered in Glance, then their data streamed through to it."""
