@@ -13,6 +13,7 @@ from stackyard_common.app import create_service_app
 from stackyard_common.settings import Settings
 from stackyard_network.cloud import CLOUDS_KEY, PlatformClouds
 from stackyard_network.networks.endpoints import router as networks_router
+from stackyard_network.routers.endpoints import router as routers_router
 from stackyard_network.subnets.endpoints import router as subnets_router
 
 __all__ = ["app", "create_app"]
@@ -37,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "network",
         description=DESCRIPTION,
         settings=settings,
-        routers=[networks_router, subnets_router],
+        routers=[networks_router, subnets_router, routers_router],
         lifespans=[_clouds],
     )
 

@@ -1,0 +1,174 @@
+"""`/api/openstack-routers/`: routers of the tenants, with `add_interface`,
+`remove_interface`, `set_gateway` and `set_routes` (each 202, ended OK or ERRED by the
+worker), delete, `pull`, and staff's `set_erred`, `set_ok` and `unlink`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stackyard_common.api import PageDep, paginate
+from stackyard_common.auth import CurrentUser
+from stackyard_common.db import SessionDep
+from stackyard_network.cloud import CloudsDep
+from stackyard_network.resources.access import get_visible, visible
+from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
+from stackyard_network.resources.schemas import TenantNames, common_fields
+from stackyard_network.routers import service
+from stackyard_network.routers.models import KIND, Router
+from stackyard_network.routers.schemas import (
+    InterfaceRequest,
+    RouterCreate,
+    RouterRead,
+    SetGatewayRequest,
+    SetRoutesRequest,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/openstack-routers", tags=["openstack-routers"])
+ACCEPTED = {"status": "accepted"}
+
+
+async def router_reads(
+    request: Request, session: AsyncSession, routers: Sequence[Router]
+) -> list[RouterRead]:
+    """The API's views of `routers`."""
+    names = await TenantNames.of(session, routers)
+    return [
+        RouterRead(
+            **common_fields(request, item, KIND.path, "OpenStack.Router", names),
+            external_network_id=item.external_network_id,
+            has_external_gateway=bool(item.external_network_id),
+            external_fixed_ips=item.external_fixed_ips,
+            routes=item.routes,
+            fixed_ips=[
+                {"subnet_id": i["subnet_id"], "ip_address": i["ip_address"]}
+                for i in item.interfaces
+            ],
+            interfaces=item.interfaces,
+        )
+        for item in routers
+    ]
+
+
+@router.get("/", responses=ACTION_ERRORS, summary="Routers the caller may see")
+async def list_routers(
+    request: Request,
+    principal: CurrentUser,
+    session: SessionDep,
+    page: PageDep,
+    tenant_uuid: uuid.UUID | None = None,
+    name: str | None = Query(default=None, description="Part of the name."),
+    backend_id: str | None = None,
+    state: list[str] | None = Query(default=None),
+) -> list[RouterRead]:
+    conditions: list[ColumnElement[bool]] = [visible(principal, Router)]
+    if name is not None:
+        conditions.append(Router.name.icontains(name, autoescape=True))
+    if state:
+        conditions.append(Router.state.in_(state))
+    if tenant_uuid is not None:
+        conditions.append(Router.tenant_uuid == tenant_uuid)
+    if backend_id is not None:
+        conditions.append(Router.backend_id == backend_id)
+    query = select(Router).where(*conditions).order_by(Router.name, Router.uuid)
+    return await router_reads(request, session, await paginate(session, query, page))
+
+
+@router.get("/{key}/", responses=ACTION_ERRORS, summary="One router")
+async def get_router(
+    request: Request, key: uuid.UUID, principal: CurrentUser, session: SessionDep
+) -> RouterRead:
+    found = await get_visible(session, principal, Router, key)
+    return (await router_reads(request, session, [found]))[0]
+
+
+@router.post(
+    "/", status_code=status.HTTP_202_ACCEPTED, responses=ACTION_ERRORS, summary="Create a router"
+)
+async def create_router(
+    request: Request, data: RouterCreate, principal: CurrentUser, session: SessionDep
+) -> RouterRead:
+    made = await service.create_router(session, principal, data)
+    return (await router_reads(request, session, [made]))[0]
+
+
+@router.post(
+    "/{key}/add_interface/",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACTION_ERRORS,
+    summary="Connect a subnet",
+)
+async def add_interface(
+    key: uuid.UUID, data: InterfaceRequest, principal: CurrentUser, session: SessionDep
+) -> dict[str, str]:
+    found = await get_visible(session, principal, Router, key, lock=True)
+    await service.add_interface(session, principal, found, data)
+    return ACCEPTED
+
+
+@router.post(
+    "/{key}/remove_interface/",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACTION_ERRORS,
+    summary="Disconnect a subnet",
+)
+async def remove_interface(
+    key: uuid.UUID, data: InterfaceRequest, principal: CurrentUser, session: SessionDep
+) -> dict[str, str]:
+    found = await get_visible(session, principal, Router, key, lock=True)
+    await service.remove_interface(session, principal, found, data)
+    return ACCEPTED
+
+
+@router.post(
+    "/{key}/set_gateway/",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACTION_ERRORS,
+    summary="Put the gateway on an external network",
+)
+async def set_gateway(
+    key: uuid.UUID,
+    principal: CurrentUser,
+    session: SessionDep,
+    clouds: CloudsDep,
+    data: SetGatewayRequest | None = None,
+) -> dict[str, str]:
+    found = await get_visible(session, principal, Router, key, lock=True)
+    await service.set_gateway(session, clouds, principal, found, data or SetGatewayRequest())
+    return ACCEPTED
+
+
+@router.post(
+    "/{key}/set_routes/",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACTION_ERRORS,
+    summary="Replace the static routes",
+)
+async def set_routes(
+    key: uuid.UUID, data: SetRoutesRequest, principal: CurrentUser, session: SessionDep
+) -> dict[str, str]:
+    found = await get_visible(session, principal, Router, key, lock=True)
+    await service.set_routes(session, principal, found, data)
+    return ACCEPTED
+
+
+@router.delete(
+    "/{key}/",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACTION_ERRORS,
+    summary="Delete the router",
+    response_model=None,
+)
+async def delete_router(key: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
+    found = await get_visible(session, principal, Router, key, lock=True)
+    await service.delete_router(session, principal, found)
+    return Response(status_code=status.HTTP_202_ACCEPTED)
+
+
+add_common_actions(router, "router")
