@@ -14,6 +14,8 @@ from stackyard_common.settings import Settings
 from stackyard_network.cloud import CLOUDS_KEY, PlatformClouds
 from stackyard_network.networks.endpoints import router as networks_router
 from stackyard_network.routers.endpoints import router as routers_router
+from stackyard_network.security_groups.endpoints import aliases as groups_aliases
+from stackyard_network.security_groups.endpoints import router as groups_router
 from stackyard_network.subnets.endpoints import router as subnets_router
 
 __all__ = ["app", "create_app"]
@@ -38,7 +40,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "network",
         description=DESCRIPTION,
         settings=settings,
-        routers=[networks_router, subnets_router, routers_router],
+        routers=[
+            networks_router,
+            subnets_router,
+            routers_router,
+            groups_router,
+            groups_aliases,
+        ],
         lifespans=[_clouds],
     )
 

@@ -3,6 +3,7 @@ finds them all (each domain's `cloud` module registers its own)."""
 
 import stackyard_network.networks.cloud
 import stackyard_network.routers.cloud
+import stackyard_network.security_groups.cloud
 import stackyard_network.subnets.cloud  # noqa: F401
 from stackyard_network.resources.operations import HANDLERS, network_operation
 
