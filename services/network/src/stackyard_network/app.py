@@ -12,7 +12,9 @@ import stackyard_network.operations_registry
 from stackyard_common.app import create_service_app
 from stackyard_common.settings import Settings
 from stackyard_network.cloud import CLOUDS_KEY, PlatformClouds
+from stackyard_network.floating_ips.endpoints import router as floating_ips_router
 from stackyard_network.networks.endpoints import router as networks_router
+from stackyard_network.ports.endpoints import router as ports_router
 from stackyard_network.routers.endpoints import router as routers_router
 from stackyard_network.security_groups.endpoints import aliases as groups_aliases
 from stackyard_network.security_groups.endpoints import router as groups_router
@@ -46,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             routers_router,
             groups_router,
             groups_aliases,
+            ports_router,
+            floating_ips_router,
         ],
         lifespans=[_clouds],
     )
