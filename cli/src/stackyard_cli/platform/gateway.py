@@ -4,6 +4,11 @@ Every prefix a service owns is proxied to it; `/api/schema/` serves the merged O
 document; anything else is a JSON 404. Bodies stream straight through (no request or
 response buffering, no body size limit at the gateway: services enforce their own) so
 that multi-gigabyte image uploads work, and timeouts allow long transfers.
+
+One exception on the image upload path (`.../upload_image_data/...`): a chunked body
+(no Content-Length) is answered 411 at the gateway, because nginx would buffer such a
+body to its temporary files before passing it on (the images service needs the length
+to check the tenant's size limit first, and answers 411 itself too).
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ from stackyard_common.topology import SERVICES
 __all__ = ["render_nginx_config", "write_gateway"]
 
 TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+UPLOAD_PATH_PATTERN = "/api/openstack-marketplace(-tenants)?/[^/]+/upload_image_data/"
+"""The image upload endpoints (the images service's), where chunked bodies are refused."""
+LENGTH_REQUIRED = (
+    '{"detail": "Content-Length is required: image limits are checked before the upload."}'
+)
 
 
 def render_nginx_config(settings: Settings, run_dir: Path, schema_file: Path) -> str:
@@ -84,6 +94,15 @@ http {{
     server {{
         listen {listen}:{ports.gateway};
         server_name _;
+
+        # Image uploads are streamed, never buffered: a chunked body would be spooled to
+        # disk by nginx before the service saw it, so it is refused here.
+        set $chunked_upload "";
+        if ($http_transfer_encoding ~* "chunked") {{ set $chunked_upload "c"; }}
+        if ($uri ~ "^{UPLOAD_PATH_PATTERN}") {{ set $chunked_upload "${{chunked_upload}}u"; }}
+        if ($chunked_upload = "cu") {{
+            return 411 '{LENGTH_REQUIRED}';
+        }}
 
         location = /api/schema/ {{
             # A URI ending in "/" would be taken for a directory: serve the file by name.
