@@ -13,6 +13,7 @@ from stackyard_common.app import create_service_app
 from stackyard_common.settings import Settings
 from stackyard_network.cloud import CLOUDS_KEY, PlatformClouds
 from stackyard_network.floating_ips.endpoints import router as floating_ips_router
+from stackyard_network.internal.endpoints import router as internal_router
 from stackyard_network.networks.endpoints import router as networks_router
 from stackyard_network.ports.endpoints import router as ports_router
 from stackyard_network.routers.endpoints import router as routers_router
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             groups_aliases,
             ports_router,
             floating_ips_router,
+            internal_router,
         ],
         lifespans=[_clouds],
     )
