@@ -16,6 +16,7 @@ from stackyard_network.floating_ips.endpoints import router as floating_ips_rout
 from stackyard_network.internal.endpoints import router as internal_router
 from stackyard_network.networks.endpoints import router as networks_router
 from stackyard_network.ports.endpoints import router as ports_router
+from stackyard_network.rbac.endpoints import router as rbac_router
 from stackyard_network.routers.endpoints import router as routers_router
 from stackyard_network.security_groups.endpoints import aliases as groups_aliases
 from stackyard_network.security_groups.endpoints import router as groups_router
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             groups_aliases,
             ports_router,
             floating_ips_router,
+            rbac_router,
             internal_router,
         ],
         lifespans=[_clouds],
