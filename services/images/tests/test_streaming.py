@@ -43,3 +43,11 @@ async def test_a_body_past_its_length_stops_at_once() -> None:
     with pytest.raises(LengthMismatch):
         await drain()
     assert sum(map(len, passed)) <= 25_000
+
+
+async def test_without_sha512_only_md5_is_computed() -> None:
+    data = os.urandom(50_000)
+    stream = UploadStream(_source(data, [50_000]), len(data), 8 * 1024, with_sha512=False)
+    assert b"".join([chunk async for chunk in stream]) == data
+    assert stream.md5 == hashlib.md5(data, usedforsecurity=False).hexdigest()
+    assert stream.sha512 is None

@@ -25,7 +25,7 @@ class LengthMismatch(Exception):
     """The body was longer than its Content-Length said."""
 
 
-def _hash(digests: tuple[Any, Any], chunk: bytes) -> None:
+def _hash(digests: tuple[Any, ...], chunk: bytes) -> None:
     for digest in digests:
         digest.update(chunk)
 
@@ -34,14 +34,24 @@ def _hash(digests: tuple[Any, Any], chunk: bytes) -> None:
 class UploadStream:
     """`source`'s bytes in chunks of `chunk_size` (the last one shorter), with their count
     (`received`) and digests (`md5`, `sha512`) kept up to date as they pass; raises
-    `LengthMismatch` as soon as more than `expected` bytes arrive."""
+    `LengthMismatch` as soon as more than `expected` bytes arrive. Without `sha512` only
+    the MD5 is computed (`sha512` is then None)."""
 
     source: AsyncIterator[bytes]
     expected: int
     chunk_size: int
+    with_sha512: bool = True
     received: int = 0
     _md5: Any = field(default_factory=lambda: hashlib.md5(usedforsecurity=False))
-    _sha512: Any = field(default_factory=hashlib.sha512)
+    _sha512: Any = None
+
+    def __post_init__(self) -> None:
+        if self.with_sha512:
+            self._sha512 = hashlib.sha512()
+
+    @property
+    def _digests(self) -> tuple[Any, ...]:
+        return (self._md5,) if self._sha512 is None else (self._md5, self._sha512)
 
     @property
     def md5(self) -> str:
@@ -49,9 +59,9 @@ class UploadStream:
         return str(self._md5.hexdigest())
 
     @property
-    def sha512(self) -> str:
+    def sha512(self) -> str | None:
         """Hex SHA-512 of what passed (Glance's `os_hash_value` with `sha512`)."""
-        return str(self._sha512.hexdigest())
+        return None if self._sha512 is None else str(self._sha512.hexdigest())
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         buffer = bytearray()
@@ -70,7 +80,7 @@ class UploadStream:
             await hashing
         if buffer:
             chunk = bytes(buffer)
-            _hash((self._md5, self._sha512), chunk)
+            _hash(self._digests, chunk)
             yield chunk
 
     async def _hash_after(
@@ -81,4 +91,4 @@ class UploadStream:
         if previous is not None:
             await previous
         loop = asyncio.get_running_loop()
-        return loop.run_in_executor(None, _hash, (self._md5, self._sha512), chunk)
+        return loop.run_in_executor(None, _hash, self._digests, chunk)

@@ -148,7 +148,8 @@ def _verify(stream: UploadStream, glance: dict[str, object]) -> str | None:
         return f"Glance holds {glance.get('size')} bytes, {stream.received} were sent."
     if glance.get("checksum") != stream.md5:
         return "Glance's MD5 checksum differs from the data sent."
-    if glance.get("os_hash_algo") == "sha512" and glance.get("os_hash_value") != stream.sha512:
+    sha512 = stream.sha512
+    if sha512 and glance.get("os_hash_algo") == "sha512" and glance.get("os_hash_value") != sha512:
         return "Glance's SHA-512 differs from the data sent."
     return None
 
@@ -163,7 +164,9 @@ async def upload_image_data(
     when the transfer or its verification fails (the image deleted, the record ERRED).
     """
     image, client = await _reserve(database, settings, clouds, upload)
-    stream = UploadStream(upload.body, upload.length, settings.upload_chunk_size)
+    stream = UploadStream(
+        upload.body, upload.length, settings.upload_chunk_size, settings.verify_sha512
+    )
 
     async def give_up(reason: str) -> None:
         await asyncio.shield(
