@@ -12,6 +12,7 @@ import stackyard_network.operations_registry
 from stackyard_common.app import create_service_app
 from stackyard_common.settings import Settings
 from stackyard_network.cloud import CLOUDS_KEY, PlatformClouds
+from stackyard_network.external_networks.endpoints import router as external_router
 from stackyard_network.floating_ips.endpoints import router as floating_ips_router
 from stackyard_network.internal.endpoints import router as internal_router
 from stackyard_network.networks.endpoints import router as networks_router
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ports_router,
             floating_ips_router,
             rbac_router,
+            external_router,
             internal_router,
         ],
         lifespans=[_clouds],

@@ -11,16 +11,24 @@ from stackyard_common.tenants import tenants_consumer
 from stackyard_common.worker import worker_settings
 from stackyard_network.cloud import CLOUDS_KEY, PlatformClouds
 from stackyard_network.operations_registry import network_operation
+from stackyard_network.pulls.importing import (
+    pull_job,
+    pull_tenant_network_saga,
+    tenant_import_consumer,
+)
 
 __all__ = ["SAGAS", "main", "settings"]
 
-SAGAS = (network_operation,)
+SAGAS = (network_operation, pull_tenant_network_saga)
 
 
 def settings() -> dict[str, Any]:
     """The worker's arq settings: the common machinery plus the clouds."""
     base = worker_settings(
-        "network", consumers=[memberships_consumer, tenants_consumer], sagas=SAGAS
+        "network",
+        consumers=[memberships_consumer, tenants_consumer, tenant_import_consumer],
+        sagas=SAGAS,
+        periodic_jobs=[pull_job],
     )
     common_startup, common_shutdown = base["on_startup"], base["on_shutdown"]
 

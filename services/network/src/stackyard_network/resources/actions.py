@@ -67,7 +67,14 @@ def add_common_actions(router: APIRouter, kind_name: str) -> None:
         if not record.backend_id:
             raise Conflict("The resource has no cloud counterpart to pull.")
         await ensure_idle(session, record)
-        await schedule(session, kind_name, record, "pull", actor=Actor.of(principal))
+        await schedule(
+            session,
+            kind_name,
+            record,
+            "pull",
+            actor=Actor.of(principal),
+            state=ResourceState.UPDATE_SCHEDULED,
+        )
         return {"detail": "Pull operation was successfully scheduled."}
 
     async def set_erred(

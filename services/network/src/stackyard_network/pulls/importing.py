@@ -1,0 +1,84 @@
+"""Keeping records in step with the clouds without anyone asking.
+
+- When a tenant turns OK (`tenant.state_changed.v1`), its internal network, subnet,
+  router, default security groups, and the external networks of its cloud become
+  records at once (the `tenant-network-import` consumer starts the saga below).
+- `pull_tenant_networks` (a periodic job) does the same for every usable tenant.
+
+The `pull-tenant-network` saga reads the cloud's external networks and the tenant's
+own resources (`pull_tenant_network`: one list per kind, compared in one pass).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stackyard_common.events import Consumer, Envelope, consumer
+from stackyard_common.jobs import PeriodicJob
+from stackyard_common.sagas import Saga, Step, StepContext, saga_progress, start_saga
+from stackyard_common.tenants import apply_tenant_event, get_tenant, tenants
+from stackyard_network.cloud import CLOUDS_KEY, Clouds
+from stackyard_network.external_networks.sync import pull_external_networks
+from stackyard_network.pulls.tenant import pull_tenant_network
+
+__all__ = ["PULL_EVERY", "pull_job", "pull_tenant_network_saga", "tenant_import_consumer"]
+
+PULL_EVERY = timedelta(hours=1)
+
+
+async def _pull(ctx: StepContext) -> dict[str, Any] | None:
+    tenant = await get_tenant(ctx.session, ctx.resource_uuid)
+    if tenant is None or not tenant.usable:
+        return {"skipped": "the tenant is not usable"}
+    clouds: Clouds = ctx.services[CLOUDS_KEY]
+    await pull_external_networks(ctx.session, clouds, tenant.cloud_connection_uuid)
+    return {"report": await pull_tenant_network(ctx.session, clouds, tenant)}
+
+
+pull_tenant_network_saga = Saga(
+    "pull-tenant-network",
+    steps=[Step("pull", _pull, deadline=timedelta(minutes=5), max_attempts=3)],
+)
+
+
+async def schedule_pull(session: AsyncSession, tenant_uuid: Any) -> bool:
+    """Start a pull of the tenant unless one runs; whether one was started."""
+    progress = await saga_progress(session, tenant_uuid)
+    if progress is not None and progress.state in ("running", "compensating"):
+        return False
+    await start_saga(session, pull_tenant_network_saga, tenant_uuid)
+    return True
+
+
+async def import_on_ok(envelope: Envelope, session: AsyncSession) -> None:
+    """A tenant that turns OK: its projection row first (this consumer may run before
+    the projection's own), then its network pulled."""
+    await apply_tenant_event(envelope, session)
+    if envelope.payload.get("state") == "OK":
+        await schedule_pull(session, envelope.tenant or envelope.payload["tenant_uuid"])
+
+
+tenant_import_consumer: Consumer = consumer(
+    "tenant-network-import", routing_keys=["tenant.state_changed.v1"]
+)(import_on_ok)
+
+
+async def pull_tenant_networks(ctx: dict[str, Any]) -> int:
+    """Start a pull of every usable tenant; how many were started."""
+    started = 0
+    async with ctx["database"].session() as session:
+        rows = await session.execute(
+            select(tenants.c.uuid).where(
+                tenants.c.deleted.is_(False), tenants.c.state == "OK", tenants.c.backend_id != ""
+            )
+        )
+        for tenant_uuid in rows.scalars():
+            started += await schedule_pull(session, tenant_uuid)
+    return started
+
+
+pull_job = PeriodicJob("pull-tenant-networks", pull_tenant_networks, every=PULL_EVERY)

@@ -1,0 +1,149 @@
+"""A tenant that turns OK: what its cloud holds becomes records at once (with the
+cloud's external networks); later pulls follow the cloud; public addresses behind a
+carrier-grade NAT are shown on floating IPs; a pull of a vanished resource errs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from stackyard_common.sagas import saga_runs
+from stackyard_network.pulls.importing import import_on_ok, pull_tenant_networks
+
+from .cloud import Net, Tenant
+
+
+async def _pulled(net: Net, tenant: Tenant, envelope: Any = None) -> None:
+    """Deliver `envelope` as the consumer would (if given), then run the pull."""
+    if envelope is not None:
+        async with net.database.session() as session:
+            await import_on_ok(envelope, session)
+
+    async def done() -> bool:
+        async with net.database.session() as session:
+            state = (
+                (
+                    await session.execute(
+                        select(saga_runs.c.state)
+                        .where(saga_runs.c.resource_uuid == tenant.uuid)
+                        .order_by(saga_runs.c.created.desc())
+                    )
+                )
+                .scalars()
+                .first()
+            )
+        return state == "succeeded"
+
+    await net.run_until(done)
+
+
+async def test_a_tenant_turning_ok_is_imported_and_pulls_follow_the_cloud(net: Net) -> None:
+    tenant = await net.tenant(external_network_id=net.public_network)
+    cloud = (await net.clouds.tenant(tenant.uuid)).network
+    network = await cloud.create_network("int-net")
+    subnet = await cloud.create_subnet(network.id, "192.168.9.0/24", name="int-sub")
+    router = await cloud.create_router("int-router", external_network_id=net.public_network)
+    await cloud.add_router_interface(router.id, subnet_id=subnet.id)
+    group = await cloud.create_security_group("ssh")
+    await cloud.create_security_group_rule(
+        group.id, protocol="tcp", port_range_min=22, port_range_max=22, remote_ip_prefix="0.0.0.0/0"
+    )
+    port = await cloud.create_port(network.id, name="vm", fixed_ips=[{"subnet_id": subnet.id}])
+    floating = await cloud.create_floating_ip(net.public_network, port_id=port.id)
+    headers = await net.manager(tenant)
+
+    envelope = await net.announce(tenant, "OK", external_network_id=net.public_network)
+    await _pulled(net, tenant, envelope)
+
+    async def names(path: str) -> list[str]:
+        response = await net.client.get(
+            path, params={"tenant_uuid": str(tenant.uuid)}, headers=headers
+        )
+        return sorted(item["name"] or item["backend_id"] for item in response.json())
+
+    assert await names("/api/openstack-networks/") == ["int-net"]
+    assert await names("/api/openstack-subnets/") == ["int-sub"]
+    assert await names("/api/openstack-routers/") == ["int-router"]
+    assert await names("/api/openstack-ports/") == ["vm"]
+    assert "ssh" in await names("/api/openstack-sgp/")
+    assert "default" in await names("/api/openstack-sgp/")
+    routers = (
+        await net.client.get(
+            "/api/openstack-routers/", params={"tenant_uuid": str(tenant.uuid)}, headers=headers
+        )
+    ).json()
+    assert [i["subnet_id"] for i in routers[0]["interfaces"]] == [subnet.id]
+    groups = (
+        await net.client.get(
+            "/api/openstack-sgp/",
+            params={"name_exact": "ssh", "tenant_uuid": str(tenant.uuid)},
+            headers=headers,
+        )
+    ).json()
+    assert [
+        (r["protocol"], r["from_port"]) for r in groups[0]["rules"] if r["direction"] == "ingress"
+    ] == [("tcp", 22)]
+
+    externals = (await net.client.get("/api/openstack-external-networks/", headers=headers)).json()
+    public = next(item for item in externals if item["backend_id"] == net.public_network)
+    assert [s["cidr"] for s in public["subnets"]] == ["203.0.113.0/24"]
+    stranger = net.headers(uuid.uuid4())
+    assert (
+        await net.client.get("/api/openstack-external-networks/", headers=stranger)
+    ).json() == []
+    range_path = (
+        f"/api/openstack-external-networks/{public['uuid']}/subnets/{public['subnets'][0]['uuid']}/"
+    )
+    assert (
+        await net.client.patch(
+            range_path, json={"public_ip_range": "198.51.100.0/24"}, headers=headers
+        )
+    ).status_code == 403
+    narrow = await net.client.patch(
+        range_path, json={"public_ip_range": "198.51.100.0/28"}, headers=net.staff
+    )
+    assert narrow.status_code == 400
+    assert (
+        await net.client.patch(
+            range_path, json={"public_ip_range": "198.51.100.0/24"}, headers=net.staff
+        )
+    ).status_code == 200
+    ips = (
+        await net.client.get(
+            "/api/openstack-floating-ips/",
+            params={"tenant_uuid": str(tenant.uuid)},
+            headers=headers,
+        )
+    ).json()
+    offset = str(floating.floating_ip_address).rsplit(".", 1)[1]
+    assert [(ip["address"], ip["external_address"], ip["port_uuid"] is not None) for ip in ips] == [
+        (floating.floating_ip_address, f"198.51.100.{offset}", True)
+    ]
+    await net.client.patch(range_path, json={"public_ip_range": ""}, headers=net.staff)
+
+    await cloud.delete_floating_ip(floating.id)
+    await cloud.update_network(network.id, name="renamed")
+    assert await pull_tenant_networks({"database": net.database}) >= 1
+    await _pulled(net, tenant)
+    assert await names("/api/openstack-networks/") == ["renamed"]
+    assert (
+        await net.client.get(
+            "/api/openstack-floating-ips/",
+            params={"tenant_uuid": str(tenant.uuid)},
+            headers=headers,
+        )
+    ).json() == []
+
+    port_record = (
+        await net.client.get(
+            "/api/openstack-ports/", params={"tenant_uuid": str(tenant.uuid)}, headers=headers
+        )
+    ).json()[0]
+    await cloud.delete_port(port.id)
+    path = f"/api/openstack-ports/{port_record['uuid']}/"
+    assert (await net.client.post(f"{path}pull/", headers=headers)).status_code == 202
+    erred = await net.settled(path, headers)
+    assert erred["state"] == "ERRED"
+    assert port.id in erred["error_message"]
