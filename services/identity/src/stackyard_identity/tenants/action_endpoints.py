@@ -23,11 +23,11 @@ from stackyard_identity.tenants.endpoints import get_visible, one
 from stackyard_identity.tenants.models import TenantState
 from stackyard_identity.tenants.runtime import TenantRuntimeDep
 from stackyard_identity.tenants.schemas import (
-    Quota,
-    SetErredRequest,
-    SetQuotasRequest,
     TenantCreate,
+    TenantQuota,
     TenantRead,
+    TenantSetErredRequest,
+    TenantSetQuotasRequest,
     TenantUpdate,
 )
 from stackyard_identity.tenants.views import quota_list
@@ -90,7 +90,7 @@ async def delete_tenant(
 @router.get("/{tenant_uuid}/quotas/", responses=ERRORS, summary="Quotas and their usage")
 async def tenant_quotas(
     tenant_uuid: uuid.UUID, principal: CurrentUser, session: SessionDep
-) -> list[Quota]:
+) -> list[TenantQuota]:
     return quota_list(await get_visible(session, principal, tenant_uuid))
 
 
@@ -101,7 +101,10 @@ async def tenant_quotas(
     summary="Push new quotas (staff)",
 )
 async def set_quotas(
-    tenant_uuid: uuid.UUID, principal: CurrentUser, session: SessionDep, data: SetQuotasRequest
+    tenant_uuid: uuid.UUID,
+    principal: CurrentUser,
+    session: SessionDep,
+    data: TenantSetQuotasRequest,
 ) -> dict[str, str]:
     tenant = await get_visible(session, principal, tenant_uuid, lock=True)
     await actions.set_quotas(session, principal, tenant, data)
@@ -154,10 +157,10 @@ async def set_erred(
     tenant_uuid: uuid.UUID,
     principal: CurrentUser,
     session: SessionDep,
-    data: SetErredRequest | None = None,
+    data: TenantSetErredRequest | None = None,
 ) -> dict[str, str]:
     tenant = await get_visible(session, principal, tenant_uuid, lock=True)
-    message = data.error_message if data else SetErredRequest().error_message
+    message = data.error_message if data else TenantSetErredRequest().error_message
     await actions.force_state(session, principal, tenant, TenantState.ERRED, message)
     return {"detail": "Tenant has been marked as erred."}
 

@@ -26,7 +26,7 @@ from stackyard_identity.tenants.runtime import TenantRuntime
 from stackyard_identity.tenants.sagas.maintenance import pull_tenant, pull_tenant_properties
 from stackyard_identity.tenants.sagas.provisioning import update_tenant_quotas
 from stackyard_identity.tenants.sagas.teardown import schedule_teardown
-from stackyard_identity.tenants.schemas import SetQuotasRequest, TenantCreate, TenantUpdate
+from stackyard_identity.tenants.schemas import TenantCreate, TenantSetQuotasRequest, TenantUpdate
 from stackyard_identity.tenants.service import TenantRequest, create_tenant
 from stackyard_identity.tenants.validation import check_request
 from stackyard_identity.web import parse_reference
@@ -117,7 +117,7 @@ async def delete_directly(session: AsyncSession, principal: Principal, tenant: T
 
 
 async def set_quotas(
-    session: AsyncSession, principal: Principal, tenant: Tenant, data: SetQuotasRequest
+    session: AsyncSession, principal: Principal, tenant: Tenant, data: TenantSetQuotasRequest
 ) -> None:
     """Push new quota limits (staff): UPDATE_SCHEDULED, the update saga started."""
     ensure_staff(principal)

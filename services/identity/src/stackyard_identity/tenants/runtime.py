@@ -35,7 +35,10 @@ class TenantRuntime:
     database: Database
     clouds: CloudPool
     external_networks: ExternalNetworks
-    domain_ids: dict[str, str] = field(default_factory=dict)
+    # Ids that never change in a cloud (domains, roles), by connection and name.
+    cloud_ids: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    # Lists every tenant of a cloud sees alike (see `sagas.property_steps`).
+    property_cache: dict[tuple[str, str], tuple[float, list[Any]]] = field(default_factory=dict)
 
     @property
     def box(self) -> SecretBox:

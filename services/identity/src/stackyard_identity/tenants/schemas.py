@@ -13,17 +13,17 @@ from stackyard_identity.tenants.attributes import TenantAttributes
 from stackyard_identity.tenants.settings import SecurityGroupSpec
 
 __all__ = [
-    "Progress",
-    "Quota",
-    "SetErredRequest",
-    "SetQuotasRequest",
     "TenantCreate",
+    "TenantProgress",
+    "TenantQuota",
     "TenantRead",
+    "TenantSetErredRequest",
+    "TenantSetQuotasRequest",
     "TenantUpdate",
 ]
 
 
-class Quota(BaseModel):
+class TenantQuota(BaseModel):
     """One quota: its limit and what the cloud last reported as used."""
 
     name: str
@@ -31,7 +31,7 @@ class Quota(BaseModel):
     usage: int | None
 
 
-class Progress(BaseModel):
+class TenantProgress(BaseModel):
     """The newest saga run of the tenant."""
 
     saga: str
@@ -71,9 +71,9 @@ class TenantRead(BaseModel):
     user_password: str | None = Field(
         description="Shown to project users only when TENANT_CREDENTIALS_VISIBLE (staff always)."
     )
-    quotas: list[Quota]
+    quotas: list[TenantQuota]
     properties: dict[str, Any]
-    progress: Progress | None
+    progress: TenantProgress | None
     marketplace_resource_uuid: UUID | None
     marketplace_offering_uuid: UUID | None
     created: datetime
@@ -102,7 +102,7 @@ class TenantUpdate(BaseModel):
     )
 
 
-class SetQuotasRequest(BaseModel):
+class TenantSetQuotasRequest(BaseModel):
     """New quota limits (platform names; MiB for `ram` and `storage`; -1 unlimited)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -121,7 +121,7 @@ class SetQuotasRequest(BaseModel):
     port_count: int | None = Field(default=None, ge=-1)
 
 
-class SetErredRequest(BaseModel):
+class TenantSetErredRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     error_message: str = "Set erred by staff."

@@ -18,17 +18,17 @@ from stackyard_identity.customers.models import Customer, Project
 from stackyard_identity.tenants.models import Tenant
 from stackyard_identity.tenants.quotas import DEFAULT_QUOTAS
 from stackyard_identity.tenants.runtime import TenantRuntime
-from stackyard_identity.tenants.schemas import Progress, Quota, TenantRead
+from stackyard_identity.tenants.schemas import TenantProgress, TenantQuota, TenantRead
 from stackyard_identity.web import absolute_url
 
 __all__ = ["quota_list", "tenant_reads"]
 
 
-def quota_list(tenant: Tenant) -> list[Quota]:
+def quota_list(tenant: Tenant) -> list[TenantQuota]:
     """The tenant's quotas with their usage, the specification's ones first."""
     names = [*DEFAULT_QUOTAS, *sorted(set(tenant.quotas) - set(DEFAULT_QUOTAS))]
     return [
-        Quota(name=name, limit=int(tenant.quotas[name]), usage=tenant.usage.get(name))
+        TenantQuota(name=name, limit=int(tenant.quotas[name]), usage=tenant.usage.get(name))
         for name in names
         if name in tenant.quotas
     ]
@@ -103,7 +103,7 @@ async def tenant_reads(
                 quotas=quota_list(tenant),
                 properties=tenant.properties,
                 progress=(
-                    Progress(
+                    TenantProgress(
                         saga=progress.saga,
                         step=progress.step,
                         total=progress.total,

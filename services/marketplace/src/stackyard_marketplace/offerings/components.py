@@ -12,7 +12,7 @@ from typing import Literal
 
 from stackyard_common.api import ValidationFailed
 from stackyard_marketplace.offerings.models import OfferingType
-from stackyard_marketplace.offerings.schemas import ComponentIn, PlanIn
+from stackyard_marketplace.offerings.schemas import OfferingComponentIn, PlanIn
 
 __all__ = [
     "DYNAMIC",
@@ -31,13 +31,15 @@ VOLUME_TYPE_PREFIX = "volume_type_"
 Billing = Literal["limit", "fixed", "usage"]
 
 
-def _limit(kind: str, name: str, unit: str, default: int | None, billing: Billing) -> ComponentIn:
-    return ComponentIn(
+def _limit(
+    kind: str, name: str, unit: str, default: int | None, billing: Billing
+) -> OfferingComponentIn:
+    return OfferingComponentIn(
         type=kind, name=name, measured_unit=unit, billing_type=billing, default_limit=default
     )
 
 
-def volume_type_component(volume_type: str, billing_type: Billing = "limit") -> ComponentIn:
+def volume_type_component(volume_type: str, billing_type: Billing = "limit") -> OfferingComponentIn:
     """The component of one volume type in dynamic storage mode."""
     kind = VOLUME_TYPE_PREFIX + "".join(c if c.isalnum() else "_" for c in volume_type.lower())
     return _limit(kind, f"Storage ({volume_type})", "MiB", None, billing_type)
@@ -45,11 +47,11 @@ def volume_type_component(volume_type: str, billing_type: Billing = "limit") -> 
 
 def default_components(
     offering_type: OfferingType, storage_mode: str, volume_types: Iterable[str] = ()
-) -> list[ComponentIn]:
+) -> list[OfferingComponentIn]:
     """The components of a new offering: limits for a tenant offering, fixed-billed ones
     for the private instance and volume offerings made for a tenant."""
     billing: Billing = "limit" if offering_type is OfferingType.TENANT else "fixed"
-    components: list[ComponentIn] = []
+    components: list[OfferingComponentIn] = []
     if offering_type in (OfferingType.TENANT, OfferingType.INSTANCE):
         components.append(_limit("cores", "Cores", "cores", 20, billing))
         components.append(_limit("ram", "RAM", "MiB", 51200, billing))
@@ -60,7 +62,7 @@ def default_components(
     return components
 
 
-def check_components(components: Sequence[ComponentIn]) -> None:
+def check_components(components: Sequence[OfferingComponentIn]) -> None:
     """`ValidationFailed` when a type repeats or a range is empty."""
     seen: set[str] = set()
     for index, component in enumerate(components):

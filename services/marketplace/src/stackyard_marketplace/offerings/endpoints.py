@@ -25,10 +25,10 @@ from stackyard_marketplace.offerings import repository, service
 from stackyard_marketplace.offerings.models import Offering
 from stackyard_marketplace.offerings.schemas import (
     OfferingCreate,
+    OfferingPauseRequest,
     OfferingRead,
     OfferingUpdate,
     OfferingWithSecrets,
-    PauseRequest,
 )
 from stackyard_marketplace.offerings.views import offering_reads
 
@@ -143,7 +143,7 @@ async def pause(
     offering_uuid: uuid.UUID,
     principal: CurrentUser,
     session: SessionDep,
-    data: PauseRequest | None = None,
+    data: OfferingPauseRequest | None = None,
 ) -> OfferingRead:
     offering = await service.get_for_provider(session, principal, offering_uuid)
     reason = data.paused_reason if data else ""

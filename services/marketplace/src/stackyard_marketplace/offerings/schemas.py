@@ -16,26 +16,26 @@ from pydantic import BaseModel, ConfigDict, Field
 from stackyard_marketplace.offerings.models import OfferingType
 
 __all__ = [
-    "ComponentIn",
-    "ComponentRead",
+    "OfferingComponentIn",
+    "OfferingComponentRead",
     "OfferingCreate",
+    "OfferingPauseRequest",
     "OfferingRead",
     "OfferingUpdate",
     "OfferingWithSecrets",
-    "PauseRequest",
+    "OpenStackPluginOptions",
+    "OpenStackSecretOptions",
+    "OpenStackSecretOptionsUpdate",
     "PlanCreate",
     "PlanIn",
     "PlanRead",
-    "PluginOptions",
-    "SecretOptions",
-    "SecretOptionsUpdate",
 ]
 
 URL_PATTERN = r"^https?://[^\s]+$"
 COMPONENT_TYPE = r"^[a-z][a-z0-9_]*$"
 
 
-class ComponentIn(BaseModel):
+class OfferingComponentIn(BaseModel):
     """A component: `limit` components are the limits an order sets."""
 
     model_config = ConfigDict(extra="forbid")
@@ -50,7 +50,7 @@ class ComponentIn(BaseModel):
     default_limit: int | None = Field(default=None, ge=0)
 
 
-class ComponentRead(ComponentIn):
+class OfferingComponentRead(OfferingComponentIn):
     uuid: UUID
 
 
@@ -87,7 +87,7 @@ class PlanRead(BaseModel):
     offering_uuid: UUID
 
 
-class SecretOptions(BaseModel):
+class OpenStackSecretOptions(BaseModel):
     """How to reach the cloud of an `OpenStack.Tenant` offering."""
 
     model_config = ConfigDict(extra="forbid")
@@ -102,7 +102,7 @@ class SecretOptions(BaseModel):
     availability_zone: str = Field(default="", max_length=200)
 
 
-class SecretOptionsUpdate(BaseModel):
+class OpenStackSecretOptionsUpdate(BaseModel):
     """A partial change of the secret options; only the given keys change."""
 
     model_config = ConfigDict(extra="forbid")
@@ -117,7 +117,7 @@ class SecretOptionsUpdate(BaseModel):
     availability_zone: str | None = Field(default=None, max_length=200)
 
 
-class PluginOptions(BaseModel):
+class OpenStackPluginOptions(BaseModel):
     """Plugin behaviour; other keys are kept as given."""
 
     model_config = ConfigDict(extra="allow")
@@ -138,10 +138,10 @@ class OfferingCreate(BaseModel):
     type: OfferingType
     shared: bool = True
     project: str | None = Field(default=None, description="Private offerings: who sees it.")
-    secret_options: SecretOptions | None = None
-    plugin_options: PluginOptions = Field(default_factory=PluginOptions)
+    secret_options: OpenStackSecretOptions | None = None
+    plugin_options: OpenStackPluginOptions = Field(default_factory=OpenStackPluginOptions)
     options: dict[str, Any] = Field(default_factory=dict, description="Shown to users.")
-    components: list[ComponentIn] | None = Field(
+    components: list[OfferingComponentIn] | None = Field(
         default=None, description="Defaults follow the type and the storage mode."
     )
     plans: list[PlanIn] = Field(default_factory=list)
@@ -156,11 +156,11 @@ class OfferingUpdate(BaseModel):
     description: str | None = None
     category: str | None = None
     options: dict[str, Any] | None = None
-    plugin_options: PluginOptions | None = None
-    secret_options: SecretOptionsUpdate | None = None
+    plugin_options: OpenStackPluginOptions | None = None
+    secret_options: OpenStackSecretOptionsUpdate | None = None
 
 
-class PauseRequest(BaseModel):
+class OfferingPauseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     paused_reason: str = ""
@@ -188,7 +188,7 @@ class OfferingRead(BaseModel):
     parent_uuid: UUID | None
     plugin_options: dict[str, Any] | None
     options: dict[str, Any]
-    components: list[ComponentRead]
+    components: list[OfferingComponentRead]
     plans: list[PlanRead]
     created: datetime
     modified: datetime

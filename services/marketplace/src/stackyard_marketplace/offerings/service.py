@@ -34,11 +34,11 @@ from stackyard_marketplace.offerings.models import (
     Plan,
 )
 from stackyard_marketplace.offerings.schemas import (
-    ComponentIn,
+    OfferingComponentIn,
     OfferingCreate,
     OfferingUpdate,
+    OpenStackSecretOptions,
     PlanIn,
-    SecretOptions,
 )
 from stackyard_marketplace.web import parse_reference
 
@@ -95,7 +95,7 @@ def _connection_body(
 
 
 async def add_components(
-    session: AsyncSession, offering: Offering, components: list[ComponentIn]
+    session: AsyncSession, offering: Offering, components: list[OfferingComponentIn]
 ) -> None:
     """Add `components` to `offering`."""
     session.add_all(
@@ -251,7 +251,7 @@ async def secret_options(identity: IdentityClient, offering: Offering) -> dict[s
     if offering.scope_uuid is None or offering.type != OfferingType.TENANT:
         return {}
     credentials = await identity.credentials(offering.scope_uuid)
-    return SecretOptions(
+    return OpenStackSecretOptions(
         backend_url=credentials.auth_url,
         username=credentials.username,
         password=credentials.password.get_secret_value(),

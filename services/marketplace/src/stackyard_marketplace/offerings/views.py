@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stackyard_marketplace.categories.models import Category
 from stackyard_marketplace.offerings import repository
 from stackyard_marketplace.offerings.models import Offering, OfferingComponent, Plan
-from stackyard_marketplace.offerings.schemas import ComponentRead, OfferingRead, PlanRead
+from stackyard_marketplace.offerings.schemas import OfferingComponentRead, OfferingRead, PlanRead
 from stackyard_marketplace.web import absolute_url, url_of
 
 __all__ = ["PROVIDER", "PUBLIC", "offering_reads", "plan_read"]
@@ -38,8 +38,8 @@ def plan_read(request: Request, plan: Plan, collection: str = PROVIDER) -> PlanR
     )
 
 
-def _component(component: OfferingComponent) -> ComponentRead:
-    return ComponentRead(
+def _component(component: OfferingComponent) -> OfferingComponentRead:
+    return OfferingComponentRead(
         uuid=component.uuid,
         type=component.type,
         name=component.name,

@@ -23,9 +23,9 @@ from stackyard_marketplace.orders.models import OrderType
 from stackyard_marketplace.resources import service
 from stackyard_marketplace.resources.models import Resource
 from stackyard_marketplace.resources.schemas import (
+    MarketplaceResourceRead,
     OrderCreated,
-    ResourceRead,
-    TerminateRequest,
+    ResourceTerminateRequest,
     UpdateLimitsRequest,
 )
 from stackyard_marketplace.resources.views import resource_reads
@@ -53,7 +53,7 @@ async def list_resources(
     customer_uuid: uuid.UUID | None = None,
     scope_uuid: uuid.UUID | None = Query(default=None, description="The backend resource."),
     name: str | None = Query(default=None, description="Part of the name."),
-) -> list[ResourceRead]:
+) -> list[MarketplaceResourceRead]:
     query = select(Resource).where(service.visible_resources(principal))
     if state:
         query = query.where(Resource.state.in_(state))
@@ -75,7 +75,7 @@ async def list_resources(
 @router.get("/{resource_uuid}/", responses=READ_ERRORS, summary="One resource")
 async def get_resource(
     request: Request, resource_uuid: uuid.UUID, principal: CurrentUser, session: SessionDep
-) -> ResourceRead:
+) -> MarketplaceResourceRead:
     resource = await service.get_visible(session, principal, resource_uuid)
     return (await resource_reads(request, session, [resource]))[0]
 
@@ -96,7 +96,7 @@ async def terminate(
     resource_uuid: uuid.UUID,
     principal: CurrentUser,
     session: SessionDep,
-    data: TerminateRequest | None = None,
+    data: ResourceTerminateRequest | None = None,
 ) -> OrderCreated:
     resource = await service.get_visible(session, principal, resource_uuid, lock=True)
     order = await service.place_change(

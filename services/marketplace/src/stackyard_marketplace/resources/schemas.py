@@ -8,10 +8,15 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["OrderCreated", "ResourceRead", "TerminateRequest", "UpdateLimitsRequest"]
+__all__ = [
+    "MarketplaceResourceRead",
+    "OrderCreated",
+    "ResourceTerminateRequest",
+    "UpdateLimitsRequest",
+]
 
 
-class ResourceRead(BaseModel):
+class MarketplaceResourceRead(BaseModel):
     uuid: UUID
     url: str
     name: str
@@ -44,7 +49,7 @@ class UpdateLimitsRequest(BaseModel):
     limits: dict[str, int]
 
 
-class TerminateRequest(BaseModel):
+class ResourceTerminateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     attributes: dict[str, Any] = Field(default_factory=dict)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_marketplace.offerings.models import Offering, OfferingType
 from stackyard_marketplace.resources.models import Resource
-from stackyard_marketplace.resources.schemas import ResourceRead
+from stackyard_marketplace.resources.schemas import MarketplaceResourceRead
 from stackyard_marketplace.web import absolute_url, url_of
 
 __all__ = ["SCOPE_COLLECTIONS", "resource_reads"]
@@ -25,7 +25,7 @@ SCOPE_COLLECTIONS = {
 
 async def resource_reads(
     request: Request, session: AsyncSession, resources: Sequence[Resource]
-) -> list[ResourceRead]:
+) -> list[MarketplaceResourceRead]:
     """The API's views of `resources`."""
     offerings = {
         row.uuid: row
@@ -40,7 +40,7 @@ async def resource_reads(
         offering = offerings[resource.offering_uuid]
         collection = SCOPE_COLLECTIONS.get(OfferingType(offering.type), "")
         views.append(
-            ResourceRead(
+            MarketplaceResourceRead(
                 uuid=resource.uuid,
                 url=absolute_url(request, f"/api/marketplace-resources/{resource.uuid}/"),
                 name=resource.name,

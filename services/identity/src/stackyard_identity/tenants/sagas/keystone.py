@@ -28,6 +28,7 @@ __all__ = [
     "delete_project",
     "delete_users",
     "domain_id",
+    "role_id",
 ]
 
 ADMIN_ROLE = "admin"
@@ -36,14 +37,26 @@ MEMBER_ROLE = "member"
 
 async def domain_id(step: TenantStep, cloud: OpenStackClient) -> str:
     """The id of the connection's Keystone domain (remembered per connection)."""
-    cache = step.runtime.domain_ids
-    key = str(step.tenant.connection_uuid)
+    name = cloud.config.project_domain_name
+    key = (str(step.tenant.connection_uuid), "domain", name)
+    cache = step.runtime.cloud_ids
     if key not in cache:
-        config = cloud.config
-        domain = await cloud.identity.find_domain(config.project_domain_name)
+        domain = await cloud.identity.find_domain(name)
         if domain is None:
-            raise StepFailed(f"the cloud has no domain {config.project_domain_name}")
+            raise StepFailed(f"the cloud has no domain {name}")
         cache[key] = domain.id
+    return cache[key]
+
+
+async def role_id(step: TenantStep, cloud: OpenStackClient, name: str) -> str:
+    """The id of the Keystone role `name` (remembered per connection)."""
+    key = (str(step.tenant.connection_uuid), "role", name)
+    cache = step.runtime.cloud_ids
+    if key not in cache:
+        role = await cloud.identity.find_role(name)
+        if role is None:
+            raise StepFailed(f"the cloud has no role {name!r}")
+        cache[key] = role.id
     return cache[key]
 
 
@@ -90,7 +103,7 @@ async def _ensure_user(
     *,
     domain: str,
     project_id: str,
-    role_id: str,
+    role: str,
     description: str,
 ) -> str:
     user = await cloud.identity.find_user(name, domain_id=domain)
@@ -104,7 +117,7 @@ async def _ensure_user(
         )
     else:
         await cloud.identity.update_user(user.id, password=SecretStr(password))
-    await cloud.identity.grant_project_role(project_id, user.id, role_id)
+    await cloud.identity.grant_project_role(project_id, user.id, role)
     return user.id
 
 
@@ -117,17 +130,15 @@ async def create_users(ctx: StepContext) -> Mapping[str, Any]:
     project_id = str(ctx.data["project_id"])
     domain = await domain_id(step, cloud)
     admin_role, member_role = await asyncio.gather(
-        cloud.identity.find_role(ADMIN_ROLE), cloud.identity.find_role(MEMBER_ROLE)
+        role_id(step, cloud, ADMIN_ROLE), role_id(step, cloud, MEMBER_ROLE)
     )
-    if admin_role is None or member_role is None:
-        raise StepFailed(f"the cloud lacks the roles {ADMIN_ROLE!r} and {MEMBER_ROLE!r}")
     admin_name, user_name = user_names(tenant)
     admin_password = _password(step, tenant.admin_password_encrypted)
     user_password = _password(step, tenant.user_password_encrypted)
     common = {"domain": domain, "project_id": project_id, "description": marker(tenant)}
     admin_id, user_id = await asyncio.gather(
-        _ensure_user(cloud, admin_name, admin_password, role_id=admin_role.id, **common),
-        _ensure_user(cloud, user_name, user_password, role_id=member_role.id, **common),
+        _ensure_user(cloud, admin_name, admin_password, role=admin_role, **common),
+        _ensure_user(cloud, user_name, user_password, role=member_role, **common),
     )
     box = step.runtime.box
     await step.save(

@@ -75,9 +75,13 @@ async def _add_rule(cloud: OpenStackClient, group: str, rule: RuleSpec) -> None:
 
 
 async def _ensure_group(
-    cloud: OpenStackClient, project_id: str, spec: SecurityGroupSpec, description: str
+    cloud: OpenStackClient,
+    project_id: str,
+    spec: SecurityGroupSpec,
+    description: str,
+    found: dict[str, SecurityGroup],
 ) -> SecurityGroup:
-    group = await cloud.network.find_security_group(name=spec.name, project_id=project_id)
+    group = found.get(spec.name)
     if group is None:
         group = await cloud.network.create_security_group(
             spec.name, description=spec.description or description, project_id=project_id
@@ -94,8 +98,13 @@ async def create_security_groups(ctx: StepContext) -> Mapping[str, Any]:
     step = await TenantStep.load(ctx)
     cloud = await step.cloud()
     project_id = step.tenant.backend_id
+    # One listing finds what an earlier attempt made, whatever the number of groups.
+    found = {g.name: g for g in await cloud.network.list_security_groups(project_id=project_id)}
     groups = await asyncio.gather(
-        *(_ensure_group(cloud, project_id, spec, marker(step.tenant)) for spec in group_specs(step))
+        *(
+            _ensure_group(cloud, project_id, spec, marker(step.tenant), found)
+            for spec in group_specs(step)
+        )
     )
     return {"security_groups": {group.name: group.id for group in groups}}
 
@@ -167,12 +176,15 @@ async def delete_network(ctx: StepContext) -> None:
     await step.save(internal_network_id="", subnet_id="")
 
 
-async def _ensure_interface(cloud: OpenStackClient, router: str, subnet: str) -> None:
+async def _ensure_interface(
+    cloud: OpenStackClient, router: str, subnet: str, *, new_router: bool
+) -> None:
     async def connected() -> bool:
         ports = await cloud.network.list_ports(device_id=router, device_owner=ROUTER_INTERFACE)
         return any(ip.get("subnet_id") == subnet for port in ports for ip in port.fixed_ips)
 
-    if await connected():
+    # A router made a moment ago has no interface yet: no need to look.
+    if not new_router and await connected():
         return
     try:
         await cloud.network.add_router_interface(router, subnet_id=subnet)
@@ -206,7 +218,7 @@ async def create_router(ctx: StepContext) -> Mapping[str, Any] | None:
         )
     )
     if tenant.subnet_id:
-        await _ensure_interface(cloud, router.id, tenant.subnet_id)
+        await _ensure_interface(cloud, router.id, tenant.subnet_id, new_router=not found)
     await step.save(router_id=router.id)
     return {"router_id": router.id}
 

@@ -9,7 +9,8 @@ with the same lists, for those services to project when they exist.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from stackyard_common.openstack import OpenStackClient
@@ -19,20 +20,25 @@ from stackyard_identity.tenants.models import Tenant
 from stackyard_identity.tenants.sagas.context import TenantStep
 from stackyard_identity.tenants.sagas.errors import refusals_fail
 
-__all__ = ["PARTS", "fetch_properties", "pull_properties"]
+__all__ = ["CACHE_SECONDS", "PARTS", "PropertyCache", "fetch_properties", "pull_properties"]
 
 VISIBLE_IMAGES = ("public", "community")
 PARTS = ("flavors", "images", "volume_types", "availability_zones")
+CACHE_SECONDS = 30.0
+PROVISIONING = "provision-tenant"
+
+PropertyCache = dict[tuple[str, str], tuple[float, list[Any]]]
+"""What the cloud listed, by connection and part, with when it was asked."""
 
 
-async def _flavors(cloud: OpenStackClient, tenant: Tenant) -> list[dict[str, Any]]:
+async def _flavors(cloud: OpenStackClient) -> list[dict[str, Any]]:
     return [
         {"id": f.id, "name": f.name, "vcpus": f.vcpus, "ram": f.ram, "disk": f.disk}
         for f in sorted(await cloud.compute.list_flavors(), key=lambda f: f.name)
     ]
 
 
-async def _images(cloud: OpenStackClient, tenant: Tenant) -> list[dict[str, Any]]:
+async def _images(cloud: OpenStackClient) -> list[dict[str, Any]]:
     return [
         {
             "id": i.id,
@@ -40,24 +46,24 @@ async def _images(cloud: OpenStackClient, tenant: Tenant) -> list[dict[str, Any]
             "min_disk": i.raw.get("min_disk", 0),
             "min_ram": i.raw.get("min_ram", 0),
             "visibility": i.raw.get("visibility"),
+            "owner": i.raw.get("owner"),
         }
         for i in sorted(await cloud.image.list_images(), key=lambda i: i.name or "")
-        if i.raw.get("visibility") in VISIBLE_IMAGES or i.raw.get("owner") == tenant.backend_id
     ]
 
 
-async def _volume_types(cloud: OpenStackClient, tenant: Tenant) -> list[dict[str, Any]]:
+async def _volume_types(cloud: OpenStackClient) -> list[dict[str, Any]]:
     return [
         {"id": t.id, "name": t.name, "description": t.description or ""}
         for t in sorted(await cloud.volume.list_types(), key=lambda t: t.name)
     ]
 
 
-async def _zones(cloud: OpenStackClient, tenant: Tenant) -> list[str]:
+async def _zones(cloud: OpenStackClient) -> list[str]:
     return sorted(await cloud.compute.list_availability_zones())
 
 
-_FETCHERS = {
+_FETCHERS: dict[str, Callable[[OpenStackClient], Awaitable[list[Any]]]] = {
     "flavors": _flavors,
     "images": _images,
     "volume_types": _volume_types,
@@ -65,13 +71,40 @@ _FETCHERS = {
 }
 
 
+def _for_tenant(part: str, found: list[Any], tenant: Tenant) -> list[Any]:
+    if part != "images":
+        return found
+    return [
+        {key: value for key, value in image.items() if key != "owner"}
+        for image in found
+        if image["visibility"] in VISIBLE_IMAGES or image["owner"] == tenant.backend_id
+    ]
+
+
 async def fetch_properties(
-    cloud: OpenStackClient, tenant: Tenant, parts: Sequence[str] = PARTS
+    cloud: OpenStackClient,
+    tenant: Tenant,
+    parts: Sequence[str] = PARTS,
+    cache: PropertyCache | None = None,
 ) -> dict[str, Any]:
     """The flavors, images (public ones and the tenant's own), volume types and zones
-    the cloud offers the tenant (those of `parts`)."""
-    found = await asyncio.gather(*(_FETCHERS[part](cloud, tenant) for part in parts))
-    return dict(zip(parts, found, strict=True))
+    the cloud offers the tenant (those of `parts`). With `cache`, what the cloud said
+    for any tenant of the connection in the last `CACHE_SECONDS` is used again."""
+
+    async def one(part: str) -> list[Any]:
+        key = (str(tenant.connection_uuid), part)
+        held = cache.get(key) if cache is not None else None
+        if held is not None and time.monotonic() - held[0] < CACHE_SECONDS:
+            return held[1]
+        found = await _FETCHERS[part](cloud)
+        if cache is not None:
+            cache[key] = (time.monotonic(), found)
+        return found
+
+    found = await asyncio.gather(*(one(part) for part in parts))
+    return {
+        part: _for_tenant(part, items, tenant) for part, items in zip(parts, found, strict=True)
+    }
 
 
 @refusals_fail
@@ -80,7 +113,10 @@ async def pull_properties(ctx: StepContext) -> Mapping[str, Any]:
     owning services."""
     step = await TenantStep.load(ctx)
     parts = [part for part in ctx.data.get("parts") or PARTS if part in _FETCHERS]
-    pulled = await fetch_properties(await step.cloud(), step.tenant, parts)
+    # A new tenant sees what every tenant of its cloud sees: fifty tenants made at once
+    # need not ask the cloud fifty times. A pull someone asked for always asks.
+    cache = step.runtime.property_cache if ctx.saga == PROVISIONING else None
+    pulled = await fetch_properties(await step.cloud(), step.tenant, parts, cache)
     await step.save(properties={**step.tenant.properties, **pulled})
     await tenant_event(ctx.session, PROPERTIES_PULLED, step.tenant, **pulled)
     return {"volume_types": [t["name"] for t in step.tenant.properties.get("volume_types", [])]}
