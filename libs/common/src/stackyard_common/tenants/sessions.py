@@ -100,7 +100,11 @@ class _Entry:
 @dataclass
 class TenantClients:
     """One client per tenant for this process; credentials re-read every `refresh`
-    seconds (a tenant's password may be rotated), the old client closed then."""
+    seconds (a tenant's password may be rotated), the old client closed then.
+
+    `transport` (tests) replaces the network to the clouds, e.g. an in-process emulator
+    or `MockCloud`; identity is still asked for the credentials over HTTP.
+    """
 
     settings: Settings
     caller: str
@@ -123,6 +127,7 @@ class TenantClients:
             client = OpenStackClient(
                 credentials.cloud_config(),
                 token_cache=RedisTokenCache(self.redis, self.settings.redis),
+                transport=self.transport,
             )
             if entry is not None:
                 await entry.client.aclose()
