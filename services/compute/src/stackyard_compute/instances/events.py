@@ -1,0 +1,84 @@
+"""The events compute publishes about instances (each also an audit log entry).
+
+    instance.created.v1          an instance record exists (CREATION_SCHEDULED)
+    instance.state_changed.v1    its state or runtime state changed; ends an order when
+                                 `order_result` is set
+    instance.deleted.v1          its record is gone (after DELETE or force_destroy)
+
+Payloads carry `instance_uuid`, `tenant_uuid`, `marketplace_resource_uuid`,
+`backend_id`, `name`, `state`, `runtime_state`, `error_message`, `flavor_name`,
+`cores`, `ram`, `internal_ips`, `external_ips`, `action` besides the audit fields.
+Marketplace follows its `OpenStack.Instance` orders with them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stackyard_compute.common.events import SYSTEM, Actor, publish_resource_event
+from stackyard_compute.instances.models import Instance
+
+__all__ = ["CREATED", "DELETED", "STATE_CHANGED", "addresses", "instance_event"]
+
+CREATED = "instance.created.v1"
+STATE_CHANGED = "instance.state_changed.v1"
+DELETED = "instance.deleted.v1"
+_VERBS = {CREATED: "was scheduled for creation", STATE_CHANGED: "is now {}", DELETED: "was deleted"}
+
+
+def addresses(instance: Instance) -> tuple[list[str], list[str]]:
+    """The instance's internal (fixed) and external (floating) addresses."""
+    internal = [
+        str(item["ip_address"]) for port in instance.ports for item in port.get("fixed_ips", [])
+    ]
+    external = [str(item["address"]) for item in instance.floating_ips if item.get("address")]
+    return internal, external
+
+
+async def instance_event(
+    session: AsyncSession,
+    kind: str,
+    instance: Instance,
+    *,
+    actor: Actor = SYSTEM,
+    order: uuid.UUID | None = None,
+    **extra: Any,
+) -> None:
+    """Record the event `kind` about `instance` in `session`'s transaction."""
+    message = f"Instance {instance.name} {_VERBS[kind].format(instance.state)}."
+    if instance.state == "ERRED" and instance.error_message:
+        message = f"{message} {instance.error_message}"
+    internal, external = addresses(instance)
+    await publish_resource_event(
+        session,
+        kind,
+        instance,
+        resource_type="instance",
+        message=message,
+        fields={
+            "instance_uuid": str(instance.uuid),
+            "tenant_uuid": str(instance.tenant_uuid),
+            "marketplace_resource_uuid": (
+                str(instance.marketplace_resource_uuid)
+                if instance.marketplace_resource_uuid
+                else None
+            ),
+            "backend_id": instance.backend_id,
+            "name": instance.name,
+            "state": instance.state,
+            "runtime_state": instance.runtime_state,
+            "error_message": instance.error_message,
+            "flavor_name": instance.flavor_name,
+            "cores": instance.cores,
+            "ram": instance.ram,
+            "internal_ips": internal,
+            "external_ips": external,
+            "action": instance.action,
+        },
+        actor=actor,
+        order=order,
+        **extra,
+    )
