@@ -21,8 +21,8 @@ from stackyard_common.tenants import tenants
 from stackyard_network.external_networks.models import ExternalNetwork, ExternalSubnet
 from stackyard_network.external_networks.schemas import (
     ExternalNetworkRead,
+    ExternalSubnetPublicRange,
     ExternalSubnetRead,
-    PublicRangeUpdate,
 )
 from stackyard_network.resources.access import visible_tenant_uuids
 from stackyard_network.resources.actions import ACTION_ERRORS
@@ -123,7 +123,7 @@ async def get_external_network(
 async def set_public_range(
     key: uuid.UUID,
     subnet_key: uuid.UUID,
-    data: PublicRangeUpdate,
+    data: ExternalSubnetPublicRange,
     principal: StaffUser,
     session: SessionDep,
 ) -> ExternalSubnetRead:

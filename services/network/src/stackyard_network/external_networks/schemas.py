@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["ExternalNetworkRead", "ExternalSubnetRead", "PublicRangeUpdate"]
+__all__ = ["ExternalNetworkRead", "ExternalSubnetPublicRange", "ExternalSubnetRead"]
 
 
 class ExternalSubnetRead(BaseModel):
@@ -39,7 +39,7 @@ class ExternalNetworkRead(BaseModel):
     subnets: list[ExternalSubnetRead]
 
 
-class PublicRangeUpdate(BaseModel):
+class ExternalSubnetPublicRange(BaseModel):
     """The publicly routable CIDR behind a subnet's floating IPs (empty: none)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -20,7 +20,11 @@ from stackyard_network.cloud import CloudsDep
 from stackyard_network.external_networks.resolution import external_address
 from stackyard_network.floating_ips import service
 from stackyard_network.floating_ips.models import KIND, FloatingIP
-from stackyard_network.floating_ips.schemas import AssignRequest, FloatingIPCreate, FloatingIPRead
+from stackyard_network.floating_ips.schemas import (
+    FloatingIPAssignRequest,
+    FloatingIPCreate,
+    FloatingIPRead,
+)
 from stackyard_network.ports.models import Port
 from stackyard_network.resources.access import get_visible, visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
@@ -125,7 +129,7 @@ async def allocate_floating_ip(
 
 
 async def assign(
-    key: uuid.UUID, data: AssignRequest, principal: CurrentUser, session: SessionDep
+    key: uuid.UUID, data: FloatingIPAssignRequest, principal: CurrentUser, session: SessionDep
 ) -> dict[str, str]:
     record = await get_visible(session, principal, FloatingIP, key, lock=True)
     await service.assign(session, principal, record, data)

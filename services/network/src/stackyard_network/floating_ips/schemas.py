@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from stackyard_network.resources.schemas import ResourceRead
 
-__all__ = ["AssignRequest", "FloatingIPCreate", "FloatingIPRead"]
+__all__ = ["FloatingIPAssignRequest", "FloatingIPCreate", "FloatingIPRead"]
 
 
 class FloatingIPCreate(BaseModel):
@@ -20,7 +20,7 @@ class FloatingIPCreate(BaseModel):
     description: str = ""
 
 
-class AssignRequest(BaseModel):
+class FloatingIPAssignRequest(BaseModel):
     """The port (uuid or URL) to point the floating IP at."""
 
     model_config = ConfigDict(extra="forbid")

@@ -10,7 +10,7 @@ from stackyard_common.auth import Principal
 from stackyard_network.cloud import Clouds
 from stackyard_network.external_networks.resolution import resolve_external_network
 from stackyard_network.floating_ips.models import FloatingIP
-from stackyard_network.floating_ips.schemas import AssignRequest, FloatingIPCreate
+from stackyard_network.floating_ips.schemas import FloatingIPAssignRequest, FloatingIPCreate
 from stackyard_network.ports.models import Port
 from stackyard_network.resources.access import (
     ensure_manager,
@@ -54,7 +54,7 @@ async def _ready(session: AsyncSession, principal: Principal, record: FloatingIP
 
 
 async def assign(
-    session: AsyncSession, principal: Principal, record: FloatingIP, data: AssignRequest
+    session: AsyncSession, principal: Principal, record: FloatingIP, data: FloatingIPAssignRequest
 ) -> None:
     """Point the floating IP at a port of its tenant that has an address."""
     await _ready(session, principal, record)

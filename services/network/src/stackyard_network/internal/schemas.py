@@ -32,7 +32,7 @@ class InternalPortRequest(BaseModel):
     description: str = ""
 
 
-class FixedIPAnswer(BaseModel):
+class InternalFixedIP(BaseModel):
     ip_address: str
     subnet_id: str
 
@@ -42,7 +42,7 @@ class InternalPort(BaseModel):
     backend_id: str
     network_backend_id: str
     subnet_backend_id: str
-    fixed_ips: list[FixedIPAnswer]
+    fixed_ips: list[InternalFixedIP]
     mac_address: str
     state: str
 

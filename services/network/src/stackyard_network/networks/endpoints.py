@@ -20,9 +20,9 @@ from stackyard_common.db import SessionDep
 from stackyard_network.networks import repository, service
 from stackyard_network.networks.models import KIND, Network
 from stackyard_network.networks.schemas import (
-    NestedRBACPolicy,
-    NestedSubnet,
     NetworkCreate,
+    NetworkNestedRBACPolicy,
+    NetworkNestedSubnet,
     NetworkRead,
     NetworkUpdate,
 )
@@ -52,12 +52,12 @@ async def network_reads(
             type=network.type,
             segmentation_id=network.segmentation_id,
             subnets=[
-                NestedSubnet.model_validate(subnet, from_attributes=True)
+                NetworkNestedSubnet.model_validate(subnet, from_attributes=True)
                 for subnet in subnets
                 if subnet.network_uuid == network.uuid
             ],
             rbac_policies=[
-                NestedRBACPolicy.model_validate(policy, from_attributes=True)
+                NetworkNestedRBACPolicy.model_validate(policy, from_attributes=True)
                 for policy in policies
                 if policy.network_uuid == network.uuid
             ],

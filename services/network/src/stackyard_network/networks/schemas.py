@@ -9,7 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stackyard_network.resources.schemas import ResourceRead
 
-__all__ = ["NestedRBACPolicy", "NestedSubnet", "NetworkCreate", "NetworkRead", "NetworkUpdate"]
+__all__ = [
+    "NetworkCreate",
+    "NetworkNestedRBACPolicy",
+    "NetworkNestedSubnet",
+    "NetworkRead",
+    "NetworkUpdate",
+]
 
 
 class NetworkCreate(BaseModel):
@@ -33,7 +39,7 @@ class NetworkUpdate(BaseModel):
     mtu: int | None = Field(default=None, ge=68, le=9000)
 
 
-class NestedSubnet(BaseModel):
+class NetworkNestedSubnet(BaseModel):
     uuid: UUID
     name: str
     description: str
@@ -44,7 +50,7 @@ class NestedSubnet(BaseModel):
     enable_dhcp: bool
 
 
-class NestedRBACPolicy(BaseModel):
+class NetworkNestedRBACPolicy(BaseModel):
     uuid: UUID
     backend_id: str
     target_tenant_uuid: UUID
@@ -58,5 +64,5 @@ class NetworkRead(ResourceRead):
     shared: bool
     type: str
     segmentation_id: int | None
-    subnets: list[NestedSubnet]
-    rbac_policies: list[NestedRBACPolicy]
+    subnets: list[NetworkNestedSubnet]
+    rbac_policies: list[NetworkNestedRBACPolicy]

@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stackyard_network.resources.schemas import ResourceRead
 
-__all__ = ["FixedIPRequest", "PortCreate", "PortRead", "PortUpdate", "reference_of"]
+__all__ = ["PortCreate", "PortFixedIPRequest", "PortRead", "PortUpdate", "reference_of"]
 
 
-class FixedIPRequest(BaseModel):
+class PortFixedIPRequest(BaseModel):
     """An address in a subnet (`subnet_id`: the subnet's uuid or its Neutron id);
     without `ip_address` the cloud picks one."""
 
@@ -29,7 +29,7 @@ class PortCreate(BaseModel):
     network: str
     name: str = Field(min_length=1, max_length=255)
     description: str = ""
-    fixed_ips: list[FixedIPRequest] = []
+    fixed_ips: list[PortFixedIPRequest] = []
     security_groups: list[str | dict[str, str]] | None = None
 
 
@@ -46,7 +46,7 @@ def reference_of(item: str | dict[str, str]) -> str:
     return item if isinstance(item, str) else str(item.get("url") or item.get("uuid") or "")
 
 
-class NestedGroup(BaseModel):
+class PortNestedSecurityGroup(BaseModel):
     uuid: UUID | None
     name: str
     backend_id: str
@@ -63,6 +63,6 @@ class PortRead(ResourceRead):
     device_owner: str
     admin_state_up: bool
     port_security_enabled: bool
-    security_groups: list[NestedGroup]
+    security_groups: list[PortNestedSecurityGroup]
     floating_ips: list[str]
     status: str

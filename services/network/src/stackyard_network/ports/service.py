@@ -15,7 +15,7 @@ from stackyard_common.auth import Principal
 from stackyard_network.networks import repository as networks
 from stackyard_network.ports.models import Port
 from stackyard_network.ports.planning import FixedIP, check_fixed_ips, groups_of
-from stackyard_network.ports.schemas import FixedIPRequest, PortCreate, PortUpdate, reference_of
+from stackyard_network.ports.schemas import PortCreate, PortFixedIPRequest, PortUpdate, reference_of
 from stackyard_network.resources.access import ensure_manager, parse_reference, writable_tenant
 from stackyard_network.resources.events import CREATED, Actor, resource_event
 from stackyard_network.resources.models import ResourceState
@@ -26,7 +26,7 @@ __all__ = ["create_port", "delete_port", "subnets_for", "update_port"]
 
 
 async def subnets_for(
-    session: AsyncSession, requests: Sequence[FixedIPRequest], field_name: str
+    session: AsyncSession, requests: Sequence[PortFixedIPRequest], field_name: str
 ) -> list[FixedIP]:
     """The subnets the fixed IP requests name (by uuid or Neutron id); 400 on
     `field_name` for one that is unknown."""

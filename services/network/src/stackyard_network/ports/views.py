@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stackyard_network.floating_ips.models import FloatingIP
 from stackyard_network.networks.models import Network
 from stackyard_network.ports.models import KIND, Port
-from stackyard_network.ports.schemas import NestedGroup, PortRead
+from stackyard_network.ports.schemas import PortNestedSecurityGroup, PortRead
 from stackyard_network.resources.schemas import TenantNames, absolute_url, common_fields
 from stackyard_network.security_groups.models import SecurityGroup
 
@@ -66,7 +66,7 @@ async def port_reads(
             admin_state_up=port.admin_state_up,
             port_security_enabled=port.port_security_enabled,
             security_groups=[
-                NestedGroup(
+                PortNestedSecurityGroup(
                     uuid=groups[gid].uuid if gid in groups else None,
                     name=groups[gid].name if gid in groups else "",
                     backend_id=gid,

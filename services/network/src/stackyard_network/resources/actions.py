@@ -23,7 +23,7 @@ from stackyard_network.resources.events import DELETED, UPDATED, Actor, resource
 from stackyard_network.resources.kinds import KINDS
 from stackyard_network.resources.models import ResourceState
 from stackyard_network.resources.operations import ensure_idle, schedule
-from stackyard_network.resources.schemas import SetErredRequest
+from stackyard_network.resources.schemas import NetworkSetErredRequest
 
 __all__ = ["ACTION_ERRORS", "add_common_actions", "force_state", "unlink"]
 
@@ -81,10 +81,10 @@ def add_common_actions(router: APIRouter, kind_name: str) -> None:
         key: uuid.UUID,
         principal: CurrentUser,
         session: SessionDep,
-        data: SetErredRequest | None = None,
+        data: NetworkSetErredRequest | None = None,
     ) -> dict[str, str]:
         record = await get_visible(session, principal, model, key, lock=True)
-        message = (data or SetErredRequest()).error_message
+        message = (data or NetworkSetErredRequest()).error_message
         await force_state(session, principal, kind_name, record, ResourceState.ERRED, message)
         return {"detail": f"{label} has been marked as erred."}
 

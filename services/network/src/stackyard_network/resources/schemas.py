@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.tenants import tenants
 
-__all__ = ["ResourceRead", "SetErredRequest", "TenantNames", "absolute_url", "common_fields"]
+__all__ = ["NetworkSetErredRequest", "ResourceRead", "TenantNames", "absolute_url", "common_fields"]
 
 
 class ResourceRead(BaseModel):
@@ -40,7 +40,7 @@ class ResourceRead(BaseModel):
     resource_type: str
 
 
-class SetErredRequest(BaseModel):
+class NetworkSetErredRequest(BaseModel):
     """The message an ERRED resource shows."""
 
     error_message: str = "Marked as erred by staff."

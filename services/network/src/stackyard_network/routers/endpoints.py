@@ -21,11 +21,11 @@ from stackyard_network.resources.schemas import TenantNames, common_fields
 from stackyard_network.routers import service
 from stackyard_network.routers.models import KIND, Router
 from stackyard_network.routers.schemas import (
-    InterfaceRequest,
     RouterCreate,
+    RouterInterfaceRequest,
     RouterRead,
-    SetGatewayRequest,
-    SetRoutesRequest,
+    RouterSetGatewayRequest,
+    RouterSetRoutesRequest,
 )
 
 __all__ = ["router"]
@@ -105,7 +105,7 @@ async def create_router(
     summary="Connect a subnet",
 )
 async def add_interface(
-    key: uuid.UUID, data: InterfaceRequest, principal: CurrentUser, session: SessionDep
+    key: uuid.UUID, data: RouterInterfaceRequest, principal: CurrentUser, session: SessionDep
 ) -> dict[str, str]:
     found = await get_visible(session, principal, Router, key, lock=True)
     await service.add_interface(session, principal, found, data)
@@ -119,7 +119,7 @@ async def add_interface(
     summary="Disconnect a subnet",
 )
 async def remove_interface(
-    key: uuid.UUID, data: InterfaceRequest, principal: CurrentUser, session: SessionDep
+    key: uuid.UUID, data: RouterInterfaceRequest, principal: CurrentUser, session: SessionDep
 ) -> dict[str, str]:
     found = await get_visible(session, principal, Router, key, lock=True)
     await service.remove_interface(session, principal, found, data)
@@ -137,10 +137,10 @@ async def set_gateway(
     principal: CurrentUser,
     session: SessionDep,
     clouds: CloudsDep,
-    data: SetGatewayRequest | None = None,
+    data: RouterSetGatewayRequest | None = None,
 ) -> dict[str, str]:
     found = await get_visible(session, principal, Router, key, lock=True)
-    await service.set_gateway(session, clouds, principal, found, data or SetGatewayRequest())
+    await service.set_gateway(session, clouds, principal, found, data or RouterSetGatewayRequest())
     return ACCEPTED
 
 
@@ -151,7 +151,7 @@ async def set_gateway(
     summary="Replace the static routes",
 )
 async def set_routes(
-    key: uuid.UUID, data: SetRoutesRequest, principal: CurrentUser, session: SessionDep
+    key: uuid.UUID, data: RouterSetRoutesRequest, principal: CurrentUser, session: SessionDep
 ) -> dict[str, str]:
     found = await get_visible(session, principal, Router, key, lock=True)
     await service.set_routes(session, principal, found, data)

@@ -7,14 +7,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from stackyard_network.resources.schemas import ResourceRead
-from stackyard_network.subnets.schemas import StaticRoute
+from stackyard_network.subnets.schemas import SubnetStaticRoute
 
 __all__ = [
-    "InterfaceRequest",
     "RouterCreate",
+    "RouterInterfaceRequest",
     "RouterRead",
-    "SetGatewayRequest",
-    "SetRoutesRequest",
+    "RouterSetGatewayRequest",
+    "RouterSetRoutesRequest",
 ]
 
 
@@ -28,7 +28,7 @@ class RouterCreate(BaseModel):
     description: str = ""
 
 
-class InterfaceRequest(BaseModel):
+class RouterInterfaceRequest(BaseModel):
     """The subnet (uuid or URL) to connect or disconnect."""
 
     model_config = ConfigDict(extra="forbid")
@@ -36,7 +36,7 @@ class InterfaceRequest(BaseModel):
     subnet: str
 
 
-class SetGatewayRequest(BaseModel):
+class RouterSetGatewayRequest(BaseModel):
     """The external network (Neutron id) of the gateway; the tenant's by default."""
 
     model_config = ConfigDict(extra="forbid")
@@ -45,18 +45,18 @@ class SetGatewayRequest(BaseModel):
     enable_snat: bool | None = None
 
 
-class SetRoutesRequest(BaseModel):
+class RouterSetRoutesRequest(BaseModel):
     """The router's static routes, replacing the old ones."""
 
     model_config = ConfigDict(extra="forbid")
 
-    routes: list[StaticRoute]
+    routes: list[SubnetStaticRoute]
 
 
 class RouterRead(ResourceRead):
     external_network_id: str
     has_external_gateway: bool
     external_fixed_ips: list[dict[str, Any]]
-    routes: list[StaticRoute]
+    routes: list[SubnetStaticRoute]
     fixed_ips: list[dict[str, Any]]
     interfaces: list[dict[str, Any]]

@@ -27,10 +27,10 @@ from stackyard_network.resources.models import ResourceState
 from stackyard_network.resources.operations import ensure_idle, schedule
 from stackyard_network.routers.models import Router
 from stackyard_network.routers.schemas import (
-    InterfaceRequest,
     RouterCreate,
-    SetGatewayRequest,
-    SetRoutesRequest,
+    RouterInterfaceRequest,
+    RouterSetGatewayRequest,
+    RouterSetRoutesRequest,
 )
 from stackyard_network.subnets.models import Subnet
 
@@ -68,7 +68,7 @@ async def _ready(session: AsyncSession, principal: Principal, router: Router) ->
 
 
 async def _subnet(
-    session: AsyncSession, principal: Principal, router: Router, data: InterfaceRequest
+    session: AsyncSession, principal: Principal, router: Router, data: RouterInterfaceRequest
 ) -> Subnet:
     try:
         subnet: Subnet = await get_visible(
@@ -84,7 +84,7 @@ async def _subnet(
 
 
 async def add_interface(
-    session: AsyncSession, principal: Principal, router: Router, data: InterfaceRequest
+    session: AsyncSession, principal: Principal, router: Router, data: RouterInterfaceRequest
 ) -> None:
     """Connect the router to a subnet of its tenant (UPDATE_SCHEDULED)."""
     await _ready(session, principal, router)
@@ -109,7 +109,7 @@ async def add_interface(
 
 
 async def remove_interface(
-    session: AsyncSession, principal: Principal, router: Router, data: InterfaceRequest
+    session: AsyncSession, principal: Principal, router: Router, data: RouterInterfaceRequest
 ) -> None:
     """Disconnect the router from a subnet (UPDATE_SCHEDULED)."""
     await _ready(session, principal, router)
@@ -138,7 +138,7 @@ async def set_gateway(
     clouds: Clouds,
     principal: Principal,
     router: Router,
-    data: SetGatewayRequest,
+    data: RouterSetGatewayRequest,
 ) -> None:
     """Put the router's gateway on an external network of the tenant's cloud (the
     tenant's by the resolution order when none is named)."""
@@ -166,7 +166,7 @@ async def set_gateway(
 
 
 async def set_routes(
-    session: AsyncSession, principal: Principal, router: Router, data: SetRoutesRequest
+    session: AsyncSession, principal: Principal, router: Router, data: RouterSetRoutesRequest
 ) -> None:
     """Replace the router's static routes; each next hop must lie in a connected subnet."""
     await _ready(session, principal, router)

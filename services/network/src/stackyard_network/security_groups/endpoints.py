@@ -21,10 +21,10 @@ from stackyard_network.resources.schemas import TenantNames, absolute_url, commo
 from stackyard_network.security_groups import service
 from stackyard_network.security_groups.models import KIND, SecurityGroup, SecurityGroupRule
 from stackyard_network.security_groups.schemas import (
-    RuleCreate,
-    RuleRead,
     SecurityGroupCreate,
     SecurityGroupRead,
+    SecurityGroupRuleCreate,
+    SecurityGroupRuleRead,
     SecurityGroupUpdate,
 )
 
@@ -59,9 +59,9 @@ async def group_reads(
         )
     }
 
-    def rule_read(rule: SecurityGroupRule) -> RuleRead:
+    def rule_read(rule: SecurityGroupRule) -> SecurityGroupRuleRead:
         remote = rule.remote_group_uuid
-        return RuleRead(
+        return SecurityGroupRuleRead(
             id=rule.id,
             backend_id=rule.backend_id,
             ethertype=rule.ethertype,
@@ -176,7 +176,7 @@ async def update_group(
     summary="Add a rule",
 )
 async def add_rule(
-    key: uuid.UUID, data: RuleCreate, principal: CurrentUser, session: SessionDep
+    key: uuid.UUID, data: SecurityGroupRuleCreate, principal: CurrentUser, session: SessionDep
 ) -> dict[str, object]:
     group = await get_visible(session, principal, SecurityGroup, key, lock=True)
     rule = await service.add_rule(session, principal, group, data)

@@ -10,15 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from stackyard_network.resources.schemas import ResourceRead
 
 __all__ = [
-    "RuleCreate",
-    "RuleRead",
     "SecurityGroupCreate",
     "SecurityGroupRead",
+    "SecurityGroupRuleCreate",
+    "SecurityGroupRuleRead",
     "SecurityGroupUpdate",
 ]
 
 
-class RuleCreate(BaseModel):
+class SecurityGroupRuleCreate(BaseModel):
     """One rule: a protocol (`tcp`, `udp`, `icmp`, empty for any, or an IANA number),
     a port range (ICMP: type and code), a direction and ethertype, and where the traffic
     comes from or goes to: a CIDR or a remote group of the same tenant (uuid or URL)."""
@@ -43,7 +43,7 @@ class SecurityGroupCreate(BaseModel):
     tenant: str
     name: str = Field(min_length=1, max_length=255)
     description: str = ""
-    rules: list[RuleCreate] = []
+    rules: list[SecurityGroupRuleCreate] = []
 
 
 class SecurityGroupUpdate(BaseModel):
@@ -53,7 +53,7 @@ class SecurityGroupUpdate(BaseModel):
     description: str | None = None
 
 
-class RuleRead(BaseModel):
+class SecurityGroupRuleRead(BaseModel):
     id: int
     backend_id: str
     ethertype: str
@@ -69,4 +69,4 @@ class RuleRead(BaseModel):
 
 
 class SecurityGroupRead(ResourceRead):
-    rules: list[RuleRead]
+    rules: list[SecurityGroupRuleRead]

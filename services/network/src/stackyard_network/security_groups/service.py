@@ -17,8 +17,8 @@ from stackyard_network.resources.models import ResourceState
 from stackyard_network.resources.operations import ensure_idle, schedule
 from stackyard_network.security_groups.models import SecurityGroup, SecurityGroupRule
 from stackyard_network.security_groups.schemas import (
-    RuleCreate,
     SecurityGroupCreate,
+    SecurityGroupRuleCreate,
     SecurityGroupUpdate,
 )
 from stackyard_network.security_groups.validation import checked_rules
@@ -83,7 +83,7 @@ async def update_group(
 
 
 async def add_rule(
-    session: AsyncSession, principal: Principal, group: SecurityGroup, data: RuleCreate
+    session: AsyncSession, principal: Principal, group: SecurityGroup, data: SecurityGroupRuleCreate
 ) -> SecurityGroupRule:
     """A new rule of a settled group (the group UPDATE_SCHEDULED until it is made)."""
     await _ready(session, principal, group)

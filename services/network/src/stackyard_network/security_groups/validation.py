@@ -13,14 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stackyard_common.api import ValidationFailed
 from stackyard_network.resources.access import parse_reference
 from stackyard_network.security_groups.models import SecurityGroup, SecurityGroupRule
-from stackyard_network.security_groups.schemas import RuleCreate
+from stackyard_network.security_groups.schemas import SecurityGroupRuleCreate
 
 __all__ = ["checked_rules"]
 
 NAMED_PROTOCOLS = {"", "tcp", "udp", "icmp", "icmpv6"}
 
 
-def _problems(rule: RuleCreate) -> dict[str, str]:
+def _problems(rule: SecurityGroupRuleCreate) -> dict[str, str]:
     problems: dict[str, str] = {}
     protocol = rule.protocol.lower()
     if protocol not in NAMED_PROTOCOLS and not (protocol.isdigit() and int(protocol) < 256):
@@ -56,7 +56,7 @@ def _problems(rule: RuleCreate) -> dict[str, str]:
 async def checked_rules(
     session: AsyncSession,
     tenant_uuid: uuid.UUID,
-    rules: Sequence[RuleCreate],
+    rules: Sequence[SecurityGroupRuleCreate],
     group_uuid: uuid.UUID,
     prefix: str,
 ) -> list[SecurityGroupRule]:

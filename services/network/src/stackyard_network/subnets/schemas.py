@@ -8,15 +8,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stackyard_network.resources.schemas import ResourceRead
 
-__all__ = ["AllocationPool", "StaticRoute", "SubnetCreate", "SubnetRead", "SubnetUpdate"]
+__all__ = [
+    "SubnetAllocationPool",
+    "SubnetCreate",
+    "SubnetRead",
+    "SubnetStaticRoute",
+    "SubnetUpdate",
+]
 
 
-class AllocationPool(BaseModel):
+class SubnetAllocationPool(BaseModel):
     start: str
     end: str
 
 
-class StaticRoute(BaseModel):
+class SubnetStaticRoute(BaseModel):
     destination: str
     nexthop: str
 
@@ -31,9 +37,9 @@ class SubnetUpdate(BaseModel):
     gateway_ip: str | None = None
     disable_gateway: bool | None = None
     enable_dhcp: bool | None = None
-    allocation_pools: list[AllocationPool] | None = None
+    allocation_pools: list[SubnetAllocationPool] | None = None
     dns_nameservers: list[str] | None = None
-    host_routes: list[StaticRoute] | None = None
+    host_routes: list[SubnetStaticRoute] | None = None
 
 
 class SubnetCreate(BaseModel):
@@ -48,9 +54,9 @@ class SubnetCreate(BaseModel):
     gateway_ip: str | None = None
     disable_gateway: bool = False
     enable_dhcp: bool = True
-    allocation_pools: list[AllocationPool] = []
+    allocation_pools: list[SubnetAllocationPool] = []
     dns_nameservers: list[str] = []
-    host_routes: list[StaticRoute] = []
+    host_routes: list[SubnetStaticRoute] = []
 
 
 class SubnetRead(ResourceRead):
@@ -62,8 +68,8 @@ class SubnetRead(ResourceRead):
     gateway_ip: str | None
     disable_gateway: bool
     enable_dhcp: bool
-    allocation_pools: list[AllocationPool]
+    allocation_pools: list[SubnetAllocationPool]
     dns_nameservers: list[str]
-    host_routes: list[StaticRoute]
+    host_routes: list[SubnetStaticRoute]
     is_connected: bool
     router_uuid: UUID | None
