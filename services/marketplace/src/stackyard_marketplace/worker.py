@@ -3,6 +3,7 @@
 from stackyard_common.auth import memberships_consumer
 from stackyard_common.worker import run_service_worker
 from stackyard_marketplace.processors.completion import tenant_answers_consumer
+from stackyard_marketplace.processors.resource_answers import resource_answers_consumer
 from stackyard_marketplace.projects.service import projects_consumer
 
 
@@ -10,5 +11,10 @@ def main() -> None:
     """Entry point of `stackyard-marketplace-worker`."""
     run_service_worker(
         "marketplace",
-        consumers=[memberships_consumer, projects_consumer, tenant_answers_consumer],
+        consumers=[
+            memberships_consumer,
+            projects_consumer,
+            tenant_answers_consumer,
+            resource_answers_consumer,
+        ],
     )

@@ -45,11 +45,14 @@ def processor_for(offering: Offering) -> Processor:
     """The processor of `offering`'s type; `ValidationFailed` on `offering` for a type no
     service processes yet."""
     from stackyard_marketplace.processors.tenant import TenantProcessor
+    from stackyard_marketplace.processors.tenant_resources import INSTANCES, VOLUMES
 
     if offering.type == OfferingType.TENANT:
         return TenantProcessor()
-    # Instances and volumes belong to compute and storage, which do not take orders yet:
-    # refusing now beats an order that would wait forever.
+    if offering.type == OfferingType.INSTANCE:
+        return INSTANCES
+    if offering.type == OfferingType.VOLUME:
+        return VOLUMES
     raise ValidationFailed.field(
         "offering", f"Orders for {offering.type} offerings are not processed yet."
     )
