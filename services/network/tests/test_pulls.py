@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from stackyard_common.events import Envelope
 from stackyard_common.sagas import saga_runs
 from stackyard_network.pulls.importing import import_on_ok, pull_tenant_networks
 
@@ -147,3 +148,37 @@ async def test_a_tenant_turning_ok_is_imported_and_pulls_follow_the_cloud(net: N
     erred = await net.settled(path, headers)
     assert erred["state"] == "ERRED"
     assert port.id in erred["error_message"]
+
+
+async def test_a_deleted_tenant_takes_its_records_with_it(net: Net) -> None:
+    tenant = await net.tenant()
+    cloud = (await net.clouds.tenant(tenant.uuid)).network
+    network = await cloud.create_network("doomed")
+    await cloud.create_subnet(network.id, "192.168.19.0/24", name="doomed-sub")
+    await _pulled(net, tenant, await net.announce(tenant, "OK"))
+    headers = await net.manager(tenant)
+    listed = {"tenant_uuid": str(tenant.uuid)}
+    assert (
+        len(
+            (await net.client.get("/api/openstack-subnets/", params=listed, headers=headers)).json()
+        )
+        == 1
+    )
+
+    deleted = Envelope(
+        type="tenant.deleted.v1",
+        source="identity",
+        organisation=tenant.customer,
+        project=tenant.project,
+        payload={
+            "tenant_uuid": str(tenant.uuid),
+            "state": "OK",
+            "backend_id": tenant.backend_id,
+            "cloud_connection_uuid": str(net.clouds.connection_uuid),
+        },
+    )
+    async with net.database.session() as session:
+        await import_on_ok(deleted, session)
+    staff = net.staff
+    for path in ("/api/openstack-networks/", "/api/openstack-subnets/", "/api/openstack-sgp/"):
+        assert (await net.client.get(path, params=listed, headers=staff)).json() == []

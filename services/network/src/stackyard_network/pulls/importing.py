@@ -4,6 +4,7 @@
   router, default security groups, and the external networks of its cloud become
   records at once (the `tenant-network-import` consumer starts the saga below).
 - `pull_tenant_networks` (a periodic job) does the same for every usable tenant.
+- When a tenant is deleted (`tenant.deleted.v1`), its records go, each announced.
 
 The `pull-tenant-network` saga reads the cloud's external networks and the tenant's
 own resources (`pull_tenant_network`: one list per kind, compared in one pass).
@@ -11,6 +12,7 @@ own resources (`pull_tenant_network`: one list per kind, compared in one pass).
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -24,8 +26,16 @@ from stackyard_common.tenants import apply_tenant_event, get_tenant, tenants
 from stackyard_network.cloud import CLOUDS_KEY, Clouds
 from stackyard_network.external_networks.sync import pull_external_networks
 from stackyard_network.pulls.tenant import pull_tenant_network
+from stackyard_network.resources.events import DELETED, resource_event
+from stackyard_network.resources.kinds import KINDS
 
-__all__ = ["PULL_EVERY", "pull_job", "pull_tenant_network_saga", "tenant_import_consumer"]
+__all__ = [
+    "PULL_EVERY",
+    "forget_tenant",
+    "pull_job",
+    "pull_tenant_network_saga",
+    "tenant_import_consumer",
+]
 
 PULL_EVERY = timedelta(hours=1)
 
@@ -54,16 +64,44 @@ async def schedule_pull(session: AsyncSession, tenant_uuid: Any) -> bool:
     return True
 
 
+async def forget_tenant(session: AsyncSession, tenant_uuid: Any) -> int:
+    """Remove every record of a tenant that is gone (its cloud project with it), each
+    announced as deleted; how many went. Dependants first, so that keys stay valid."""
+    gone = 0
+    for kind in (
+        "floating_ip",
+        "rbac_policy",
+        "port",
+        "router",
+        "subnet",
+        "security_group",
+        "network",
+    ):
+        model = KINDS[kind].model
+        records = await session.execute(select(model).where(model.tenant_uuid == tenant_uuid))
+        for record in records.scalars():
+            await resource_event(session, kind, DELETED, record)
+            await session.delete(record)
+            gone += 1
+        await session.flush()
+    return gone
+
+
 async def import_on_ok(envelope: Envelope, session: AsyncSession) -> None:
     """A tenant that turns OK: its projection row first (this consumer may run before
-    the projection's own), then its network pulled."""
+    the projection's own), then its network pulled. A deleted tenant: its records go."""
     await apply_tenant_event(envelope, session)
-    if envelope.payload.get("state") == "OK":
-        await schedule_pull(session, envelope.tenant or envelope.payload["tenant_uuid"])
+    tenant_uuid = uuid.UUID(str(envelope.payload["tenant_uuid"]))
+    if envelope.type == TENANT_DELETED:
+        await forget_tenant(session, tenant_uuid)
+    elif envelope.payload.get("state") == "OK":
+        await schedule_pull(session, tenant_uuid)
 
+
+TENANT_DELETED = "tenant.deleted.v1"
 
 tenant_import_consumer: Consumer = consumer(
-    "tenant-network-import", routing_keys=["tenant.state_changed.v1"]
+    "tenant-network-import", routing_keys=["tenant.state_changed.v1", TENANT_DELETED]
 )(import_on_ok)
 
 

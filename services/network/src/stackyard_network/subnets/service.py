@@ -147,7 +147,9 @@ async def delete_subnet(session: AsyncSession, principal: Principal, subnet: Sub
     if router is not None:
         raise Conflict(f"Router {router.name} is connected to the subnet; remove it first.")
     ports = await session.execute(
-        select(Port).where(Port.network_uuid == subnet.network_uuid, Port.tenant_uuid.isnot(None))
+        select(Port).where(
+            Port.network_uuid == subnet.network_uuid, ~Port.device_owner.startswith("network:")
+        )
     )
     for port in ports.scalars():
         if any(ip.get("subnet_id") == subnet.backend_id for ip in port.fixed_ips):
