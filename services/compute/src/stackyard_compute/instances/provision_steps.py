@@ -195,6 +195,7 @@ async def delete_server(ctx: StepContext) -> None:
     await step.save(runtime_state="DELETED")
 
 
+@refusals_fail
 async def server_active(ctx: StepContext) -> Mapping[str, Any] | None:
     """Done when the server is ACTIVE; an ERROR ends the saga with Nova's fault."""
     step = await load(ctx)
@@ -228,6 +229,7 @@ async def _link(ctx: StepContext, attached: bool) -> None:
         await storage_client.link(step.runtime, uuid.UUID(volume["uuid"]), body)
 
 
+@refusals_fail
 async def link_volumes(ctx: StepContext) -> None:
     """Tell storage the volumes are attached to the instance (Nova attached them)."""
     await _link(ctx, attached=True)
