@@ -147,6 +147,13 @@ class Journey:
 
         return wait_for("the orderer's role to reach the marketplace", placed, timeout=15)
 
+    def order_refused(self, client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
+        """The field errors of an order that must be refused (400)."""
+        response = client.post("/api/marketplace-orders/", json=body)
+        assert response.status_code == 400, response.text
+        errors: dict[str, Any] = response.json()
+        return errors
+
     def finished_order(
         self, client: httpx.Client, order_uuid: str, timeout: float = 90.0
     ) -> dict[str, Any]:

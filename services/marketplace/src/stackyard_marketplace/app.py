@@ -8,6 +8,7 @@ import stackyard_marketplace as stackyard_pkg
 from stackyard_common.app import create_service_app
 from stackyard_common.settings import Settings
 from stackyard_marketplace.categories.endpoints import router as categories_router
+from stackyard_marketplace.identity_client import identity_lifespan
 from stackyard_marketplace.offerings.endpoints import router as provider_offerings_router
 from stackyard_marketplace.offerings.plans import router as plans_router
 from stackyard_marketplace.offerings.public import router as public_offerings_router
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             orders_router,
             resources_router,
         ],
+        lifespans=[identity_lifespan],
     )
 
 

@@ -7,24 +7,30 @@
 
 Identity's 400 answers come back as `ValidationFailed` with identity's field errors; a
 404 as `NotFound` (None for `project`); anything else as `ServiceUnavailable`.
+
+Calls go through `stackyard_common.internal.call_service` on one connection pool per
+process (`identity_lifespan`): a client per call would cost an SSL context each time.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from uuid import UUID
 
 import httpx
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from pydantic import BaseModel
 
 from stackyard_common.api import NotFound, ServiceUnavailable, ValidationFailed
-from stackyard_common.auth import CloudCredentials, fetch_cloud_credentials, issue_service_token
+from stackyard_common.auth import CloudCredentials, fetch_cloud_credentials
+from stackyard_common.internal import call_service
 from stackyard_common.settings import Settings
 from stackyard_marketplace.settings import marketplace_settings
 
-__all__ = ["IdentityClient", "IdentityDep", "ProjectInfo"]
+__all__ = ["IdentityClient", "IdentityDep", "ProjectInfo", "SharedTransport", "identity_lifespan"]
 
 SERVICE = "marketplace"
 
@@ -65,13 +71,16 @@ class IdentityClient:
         self.timeout = timeout or marketplace_settings().identity_timeout
 
     async def _call(self, method: str, path: str, body: Any = None) -> httpx.Response:
-        url = self.settings.ports.service_url("identity") + path
-        headers = {"Authorization": f"Bearer {issue_service_token(self.settings, SERVICE)}"}
-        try:
-            async with httpx.AsyncClient(transport=self.transport, timeout=self.timeout) as client:
-                response = await client.request(method, url, json=body, headers=headers)
-        except httpx.HTTPError as error:
-            raise ServiceUnavailable("Identity did not answer.") from error
+        response = await call_service(
+            self.settings,
+            SERVICE,
+            "identity",
+            method,
+            path,
+            json=body,
+            timeout=self.timeout,
+            transport=self.transport,
+        )
         if response.status_code == 400:
             raise ValidationFailed(_dotted(response.json()))
         if response.status_code == 404:
@@ -128,6 +137,39 @@ class IdentityClient:
         )
         normalised: dict[str, Any] = response.json()["attributes"]
         return normalised
+
+
+class SharedTransport(httpx.AsyncBaseTransport):
+    """A transport that outlives the clients made on it: closing a client leaves the
+    connection pool open for the next one (`aclose_pool` closes it)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Nothing: the pool belongs to the process, not to one client."""
+
+    async def aclose_pool(self) -> None:
+        """Close the connection pool itself."""
+        await self.inner.aclose()
+
+
+@asynccontextmanager
+async def identity_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """One pool of connections to identity for the process (unless a test set a
+    transport of its own)."""
+    if getattr(app.state, "identity_transport", None) is not None:
+        yield
+        return
+    shared = SharedTransport(httpx.AsyncHTTPTransport())
+    app.state.identity_transport = shared
+    try:
+        yield
+    finally:
+        await shared.aclose_pool()
 
 
 def _identity(request: Request) -> IdentityClient:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import httpx
 from fastapi import Depends, FastAPI, Request
@@ -20,6 +20,9 @@ from stackyard_identity.keys import IdentityKeys
 from stackyard_identity.tenants.cloud import CloudPool
 from stackyard_identity.tenants.external_networks import ExternalNetworks
 from stackyard_identity.tenants.settings import OpenStackSettings, openstack_settings
+
+if TYPE_CHECKING:
+    from stackyard_identity.tenants.sagas.property_steps import PropertyCache
 
 __all__ = ["RUNTIME_KEY", "TenantRuntime", "TenantRuntimeDep", "runtime_lifespan", "runtime_of"]
 
@@ -38,7 +41,7 @@ class TenantRuntime:
     # Ids that never change in a cloud (domains, roles), by connection and name.
     cloud_ids: dict[tuple[str, str, str], str] = field(default_factory=dict)
     # Lists every tenant of a cloud sees alike (see `sagas.property_steps`).
-    property_cache: dict[tuple[str, str], tuple[float, list[Any]]] = field(default_factory=dict)
+    property_cache: PropertyCache = field(default_factory=dict)
 
     @property
     def box(self) -> SecretBox:

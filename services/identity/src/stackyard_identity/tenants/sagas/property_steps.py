@@ -27,8 +27,8 @@ PARTS = ("flavors", "images", "volume_types", "availability_zones")
 CACHE_SECONDS = 30.0
 PROVISIONING = "provision-tenant"
 
-PropertyCache = dict[tuple[str, str], tuple[float, list[Any]]]
-"""What the cloud listed, by connection and part, with when it was asked."""
+PropertyCache = dict[tuple[str, str], tuple[float, "asyncio.Task[list[Any]]"]]
+"""What the cloud listed (or is listing), by connection and part, with when it was asked."""
 
 
 async def _flavors(cloud: OpenStackClient) -> list[dict[str, Any]]:
@@ -92,14 +92,20 @@ async def fetch_properties(
     for any tenant of the connection in the last `CACHE_SECONDS` is used again."""
 
     async def one(part: str) -> list[Any]:
+        if cache is None:
+            return await _FETCHERS[part](cloud)
         key = (str(tenant.connection_uuid), part)
-        held = cache.get(key) if cache is not None else None
-        if held is not None and time.monotonic() - held[0] < CACHE_SECONDS:
-            return held[1]
-        found = await _FETCHERS[part](cloud)
-        if cache is not None:
-            cache[key] = (time.monotonic(), found)
-        return found
+        held = cache.get(key)
+        if held is None or time.monotonic() - held[0] >= CACHE_SECONDS:
+            # The task is shared: tenants that ask while it runs wait for the same answer.
+            held = (time.monotonic(), asyncio.ensure_future(_FETCHERS[part](cloud)))
+            cache[key] = held
+        try:
+            return await asyncio.shield(held[1])
+        except Exception:
+            if cache.get(key) is held:
+                del cache[key]  # a failure is not remembered
+            raise
 
     found = await asyncio.gather(*(one(part) for part in parts))
     return {
