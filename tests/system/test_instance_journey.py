@@ -42,6 +42,11 @@ def test_an_instance_from_birth_to_force_destroy(tenant: TenantUnderTest) -> Non
     assert instance["progress"]["text"] == "step 12 of 12: mark-ok (succeeded)"
     assert instance["internal_ips"] == [fixed_ip]
     assert len(instance["external_ips"]) == 1
+    # The port and the floating IP are network's records (its internal API made them).
+    port = owner.get(f"/api/openstack-ports/{instance['ports'][0]['uuid']}/").json()
+    assert (port["backend_id"], port["state"]) == (instance["ports"][0]["backend_id"], "OK")
+    floating = instance["floating_ips"][0]
+    assert owner.get(f"/api/openstack-floating-ips/{floating['uuid']}/").status_code == 200
     shape = tenant.in_step()
     assert len(shape["volumes"]) == 2
     assert {volume[2] for volume in shape["volumes"]} == {"in-use"}

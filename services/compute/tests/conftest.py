@@ -35,6 +35,7 @@ from stackyard_common.settings import Settings
 from stackyard_compute import worker as compute_worker
 from stackyard_compute.app import create_app as create_compute
 from stackyard_compute.common.runtime import RUNTIME_KEY as COMPUTE_RUNTIME
+from stackyard_compute.common.settings import ComputeSettings
 from stackyard_compute.flavors.properties import apply_properties as compute_properties
 from stackyard_compute.volumes.projection import apply_volume_event
 from stackyard_emulator import Delays, EmulatorConfig
@@ -201,6 +202,8 @@ async def cloudyard(platform_settings: Settings) -> AsyncIterator[Cloudyard]:
     clouds = EmulatedTenants.create(emulator)
     compute_app, storage_app = create_compute(platform_settings), create_storage(platform_settings)
     compute_app.state.cloud_clients = storage_app.state.cloud_clients = clouds
+    # No network service here: compute makes the instances' ports itself.
+    compute_app.state.compute_settings = ComputeSettings(ports_via="cloud")
     compute_app.state.internal_transports = {"storage": httpx.ASGITransport(app=storage_app)}
     storage_app.state.internal_transports = {"compute": httpx.ASGITransport(app=compute_app)}
     key = SigningKey.from_pem(generate_signing_key_pem())

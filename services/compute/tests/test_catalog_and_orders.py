@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from stackyard_common.auth import issue_service_token
 from stackyard_common.events import Envelope
+from stackyard_compute.common.settings import compute_settings
 from stackyard_compute.instances.ordering import handle_request
 
 from .conftest import Cloudyard, Tenant
@@ -113,6 +116,17 @@ async def _answers(cloudyard: Cloudyard, order: uuid.UUID) -> list[dict[str, Any
         return [row.body for row in rows]
 
 
+@pytest.fixture
+def ports_by_compute(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Orders are planned with the process's settings: no network service here."""
+    monkeypatch.setenv("STACKYARD_OPENSTACK__PORTS_VIA", "cloud")
+    compute_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    compute_settings.cache_clear()
+
+
+@pytest.mark.usefixtures("ports_by_compute")
 async def test_instance_orders_make_and_force_destroy(cloudyard: Cloudyard, tenant: Tenant) -> None:
     resource, order = uuid.uuid4(), uuid.uuid4()
     attributes = instance_body(tenant, "ordered")

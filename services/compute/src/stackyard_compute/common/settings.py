@@ -9,8 +9,9 @@ plugin shares across services.
                                                     organisation and project users may open
                                                     consoles (staff always may); default true
     STACKYARD_OPENSTACK__INSTANCE_ACTIVE_TIMEOUT    seconds a new server has to turn ACTIVE
-    STACKYARD_OPENSTACK__PORTS_VIA                  `cloud` (compute makes ports itself) or
-                                                    `network` (network's internal API)
+    STACKYARD_OPENSTACK__PORTS_VIA                  `network` (network's internal API makes
+                                                    the instances' ports and floating IPs)
+                                                    or `cloud` (compute makes them itself)
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class ComputeSettings(BaseSettings):
     allow_customer_users_openstack_console_access: bool = True
     instance_active_timeout: float = Field(default=600.0, gt=0)
     provision_slot_lease: float = Field(default=900.0, gt=0)
-    ports_via: Literal["cloud", "network"] = "cloud"
+    ports_via: Literal["cloud", "network"] = "network"
 
     def provision_limit(self, resource_type: str) -> int:
         """Creations of `resource_type` one cloud may run at once (4 unless configured)."""

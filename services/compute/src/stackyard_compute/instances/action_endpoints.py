@@ -120,8 +120,13 @@ async def assign_floating_ip(
     data: FloatingIpRequest | None = None,
 ) -> dict[str, str]:
     instance = await writable_instance(session, principal, instance_uuid)
-    address = data.ip_address if data else None
-    await actions.assign_floating_ip(session, instance, address, Actor.of(principal))
+    await actions.assign_floating_ip(
+        session,
+        instance,
+        Actor.of(principal),
+        address=data.ip_address if data else None,
+        existing=data.url if data else None,
+    )
     return ACCEPTED
 
 

@@ -12,8 +12,9 @@ from stackyard_common.api import Conflict, StackyardError
 from stackyard_common.openstack import NotFound
 from stackyard_common.sagas import StepContext, StepFailed
 from stackyard_compute.common.steps import refusals_fail
-from stackyard_compute.instances import cloud_ports, storage_client
+from stackyard_compute.instances import cloud_ports, network_ports, storage_client
 from stackyard_compute.instances.context import InstanceStep, load
+from stackyard_compute.instances.provision_steps import via_network
 from stackyard_compute.volumes.projection import attached_to
 
 __all__ = [
@@ -148,8 +149,13 @@ async def volume_settled(ctx: StepContext) -> Mapping[str, Any] | None:
 async def set_security_groups(ctx: StepContext) -> None:
     """Put every port of the instance in `data["security_groups"]`."""
     step = await load(ctx)
-    client = await step.client()
     names = [str(name) for name in ctx.data["security_groups"]]
+    if via_network(step):
+        keys = [name.rstrip("/").rsplit("/", 1)[-1] for name in names]
+        ports = await network_ports.set_security_groups(step.runtime, step.record, keys)
+        await step.save(security_groups=names, ports=ports)
+        return
+    client = await step.client()
     groups = await cloud_ports.security_group_ids(client, names)
     ports = []
     for port in step.record.ports:

@@ -150,15 +150,26 @@ async def detach_volume(
 
 
 async def assign_floating_ip(
-    session: AsyncSession, instance: Instance, address: str | None, actor: Actor
+    session: AsyncSession,
+    instance: Instance,
+    actor: Actor,
+    *,
+    address: str | None = None,
+    existing: str | None = None,
 ) -> None:
-    """Give the instance's first port a floating IP: a new one or the tenant's `address`."""
+    """Give the instance's first port a floating IP: a new one, or the tenant's
+    `existing` (network's floating IP, uuid or URL) or `address` (`PORTS_VIA=cloud`)."""
     await ensure_idle(session, instance, OK)
     if not instance.ports:
         raise Conflict("The instance has no port.")
     if instance.floating_ips:
         raise Conflict("The instance has a floating IP already.")
-    instance.plan = {**instance.plan, "floating_ips": [{"ip_address": address}]}
+    floating = {
+        "uuid": str(uuid.uuid4()),
+        "floating_ip_uuid": str(parse_reference("url", existing)) if existing else None,
+        "ip_address": address,
+    }
+    instance.plan = {**instance.plan, "floating_ips": [floating]}
     await _start(session, instance, "assign_floating_ip", actor)
 
 

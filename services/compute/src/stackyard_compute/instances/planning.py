@@ -42,6 +42,13 @@ def _subnet_of(reference: str | None) -> str | None:
     return reference.rstrip("/").rsplit("/", 1)[-1] if reference else None
 
 
+def _uuid_of(reference: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(reference.rstrip("/").rsplit("/", 1)[-1])
+    except ValueError:
+        return None
+
+
 async def _server_group(
     session: AsyncSession, tenant: TenantRecord, reference: str
 ) -> ServerGroup | None:
@@ -83,14 +90,45 @@ async def plan_instance(
         group = await _server_group(session, tenant, data.server_group)
         if group is None:
             errors["server_group"] = "No such server group in the tenant (or it is not OK)."
+    via = (settings or compute_settings()).ports_via
     ports = []
-    for port in data.ports:
-        subnet = _subnet_of(port.subnet) or tenant.subnet_id
+    for index, port in enumerate(data.ports):
+        fixed_ip = port.fixed_ips[0].ip_address if port.fixed_ips else None
+        subnet = _subnet_of(port.subnet)
+        if via == "network":
+            subnet_uuid = _uuid_of(subnet) if subnet else None
+            if subnet and subnet_uuid is None:
+                errors[f"ports.{index}.subnet"] = "Name the subnet by its uuid or URL."
+            ports.append(
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "subnet_uuid": str(subnet_uuid) if subnet_uuid else None,
+                    "fixed_ip": fixed_ip,
+                }
+            )
+            continue
+        subnet = subnet or tenant.subnet_id
         if not subnet:
             errors["ports"] = "The tenant has no subnet of its own: name one."
         network = tenant.internal_network_id if subnet == tenant.subnet_id else None
-        fixed_ip = port.fixed_ips[0].ip_address if port.fixed_ips else None
         ports.append({"subnet_id": subnet, "network_id": network, "fixed_ip": fixed_ip})
+    group_uuids = None
+    if via == "network" and data.security_groups:
+        group_uuids = [_uuid_of(group) for group in data.security_groups]
+        if None in group_uuids:
+            errors["security_groups"] = "Name the groups by their uuids or URLs."
+    floating_ips = []
+    for item in data.floating_ips:
+        existing = _uuid_of(item.url) if item.url else None
+        if via == "network" and item.ip_address and existing is None:
+            errors["floating_ips"] = "Name an existing floating IP by its uuid or URL."
+        floating_ips.append(
+            {
+                "uuid": str(uuid.uuid4()),
+                "floating_ip_uuid": str(existing) if existing else None,
+                "ip_address": item.ip_address,
+            }
+        )
     if data.ssh_public_key and not data.ssh_public_key.strip().startswith(KEY_PREFIXES):
         errors["ssh_public_key"] = "Not an OpenSSH public key."
     if errors:
@@ -139,9 +177,11 @@ async def plan_instance(
         "image_id": image.backend_id,
         "availability_zone": data.availability_zone,
         "server_group_id": group.backend_id if group else None,
+        "ports_via": via,
         "security_groups": fields["security_groups"],
+        "security_group_uuids": [str(group) for group in group_uuids] if group_uuids else None,
         "ports": ports,
-        "floating_ips": [{"ip_address": item.ip_address} for item in data.floating_ips],
+        "floating_ips": floating_ips,
         "volumes": volumes,
         "key": key,
     }

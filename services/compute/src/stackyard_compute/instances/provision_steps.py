@@ -12,8 +12,8 @@ from stackyard_common.api import Conflict
 from stackyard_common.openstack import NotFound
 from stackyard_common.sagas import StepContext, StepFailed
 from stackyard_compute.common.steps import actor_of, refusals_fail
-from stackyard_compute.instances import cloud_ports, storage_client
-from stackyard_compute.instances.context import load, tenant_of
+from stackyard_compute.instances import cloud_ports, network_ports, storage_client
+from stackyard_compute.instances.context import InstanceStep, load, tenant_of
 from stackyard_compute.instances.slot_steps import renew_slot
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "release_floating_ips",
     "server_active",
     "unlink_volumes",
+    "via_network",
     "volumes_ready",
 ]
 
@@ -93,16 +94,28 @@ async def delete_volumes(ctx: StepContext) -> None:
             raise RuntimeError(f"volume {volume['uuid']} is busy: {error.detail}") from error
 
 
+def via_network(step: InstanceStep) -> bool:
+    """Whether the instance's ports are network's (else compute makes them itself)."""
+    return step.record.plan.get("ports_via") == "network"
+
+
 @refusals_fail
 async def create_ports(ctx: StepContext) -> None:
     """Find or make the instance's ports, with its security groups."""
     step = await load(ctx)
-    client = await step.client()
-    groups = await cloud_ports.security_group_ids(client, list(step.record.security_groups))
-    ports = [
-        await cloud_ports.ensure_port(client, step.record, index, spec, groups)
-        for index, spec in enumerate(step.record.plan.get("ports") or [])
-    ]
+    specs = list(step.record.plan.get("ports") or [])
+    if via_network(step):
+        ports = [
+            await network_ports.ensure_port(step.runtime, step.record, index, spec)
+            for index, spec in enumerate(specs)
+        ]
+    else:
+        client = await step.client()
+        groups = await cloud_ports.security_group_ids(client, list(step.record.security_groups))
+        ports = [
+            await cloud_ports.ensure_port(client, step.record, index, spec, groups)
+            for index, spec in enumerate(specs)
+        ]
     await step.save(ports=ports)
 
 
@@ -110,6 +123,9 @@ async def create_ports(ctx: StepContext) -> None:
 async def delete_ports(ctx: StepContext) -> None:
     """Delete the instance's ports, if they exist."""
     step = await load(ctx)
+    if via_network(step):
+        await network_ports.remove_ports(step.runtime, step.record)
+        return
     client = await step.client()
     await cloud_ports.remove_ports(client, step.record, len(step.record.plan.get("ports") or []))
 
@@ -247,6 +263,14 @@ async def create_floating_ips(ctx: StepContext) -> None:
     plan = step.record.plan.get("floating_ips") or []
     if not plan or not step.record.ports:
         return
+    if via_network(step):
+        port_record = step.record.ports[0]
+        made = [
+            await network_ports.ensure_floating_ip(step.runtime, step.record, port_record, spec)
+            for spec in plan
+        ]
+        await step.save(floating_ips=made)
+        return
     client = await step.client()
     tenant = await tenant_of(step)
     port = str(step.record.ports[0]["backend_id"])
@@ -263,6 +287,9 @@ async def create_floating_ips(ctx: StepContext) -> None:
 async def release_floating_ips(ctx: StepContext) -> None:
     """Release the floating IPs made for the instance; disassociate borrowed ones."""
     step = await load(ctx)
-    client = await step.client()
-    await cloud_ports.release_floating_ips(client, step.record, list(step.record.floating_ips))
+    if via_network(step):
+        await network_ports.release_floating_ips(step.runtime, step.record)
+    else:
+        client = await step.client()
+        await cloud_ports.release_floating_ips(client, step.record, list(step.record.floating_ips))
     await step.save(floating_ips=[])

@@ -63,10 +63,12 @@ class PortRequest(BaseModel):
 
 
 class FloatingIpRequest(BaseModel):
-    """A floating IP for the first port: a new one, or the tenant's `ip_address`."""
+    """A floating IP for the first port: a new one, or one of the tenant's (`url` of the
+    network API's floating IP, or, with `PORTS_VIA=cloud`, its `ip_address`)."""
 
     model_config = ConfigDict(extra="ignore")
 
+    url: str | None = None
     ip_address: str | None = None
     subnet: str | None = None
 
