@@ -25,7 +25,7 @@ from stackyard_cli.platform.readiness import gateway_url, wait_until_ready
 from stackyard_common.dbadmin import bootstrap_database, migrate_all
 from stackyard_common.settings import Environment, Settings
 from stackyard_identity.bootstrap import ensure_staff_user
-from stackyard_marketplace.seed import seed_emulator_offering
+from stackyard_marketplace.seed import ensure_emulator_offering
 
 __all__ = ["AdminCredentials", "PlatformError", "prepare", "run"]
 
@@ -101,7 +101,9 @@ def _announce(settings: Settings, admin: AdminCredentials, timeout: float) -> No
         note = " (development default, never for production)" if admin.is_default else ""
         try:
             # A ready OpenStack.Tenant offering on the emulator: order a tenant at once.
-            offering = asyncio.run(seed_emulator_offering(settings, admin.username, admin.password))
+            offering = asyncio.run(
+                ensure_emulator_offering(settings, admin.username, admin.password)
+            )
             seeded = f"{offering['name']} ({offering['uuid']})"
         except Exception as error:  # the platform runs; only the convenience is missing
             seeded = f"not made: {error}"

@@ -8,13 +8,14 @@ existing offering gets the emulator's current address and network instead.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 
 from stackyard_common.settings import Settings
 
-__all__ = ["CATEGORY", "OFFERING", "PROVIDER", "seed_emulator_offering"]
+__all__ = ["CATEGORY", "OFFERING", "PROVIDER", "ensure_emulator_offering", "seed_emulator_offering"]
 
 PROVIDER = "Stackyard Cloud"
 CATEGORY = "Private clouds"
@@ -112,3 +113,18 @@ async def seed_emulator_offering(
         return _made(
             await client.post(f"/api/marketplace-provider-offerings/{offering['uuid']}/activate/")
         )
+
+
+async def ensure_emulator_offering(
+    settings: Settings, username: str, password: str, *, attempts: int = 6, pause: float = 2.0
+) -> dict[str, Any]:
+    """`seed_emulator_offering`, tried again while the platform is still settling (a
+    service that just became ready may not answer every call at once)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await seed_emulator_offering(settings, username, password)
+        except httpx.HTTPError:
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(pause * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
