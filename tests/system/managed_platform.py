@@ -15,7 +15,7 @@ import shlex
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,8 +80,8 @@ def _procfile(path: Path) -> dict[str, list[str]]:
     return commands
 
 
-def _wait_ready(platform: ManagedPlatform, timeout: float = 120) -> None:
-    pending = {spec.name for spec in SERVICES}
+def _wait_ready(platform: ManagedPlatform, services: set[str], timeout: float = 120) -> None:
+    pending = set(services)
     deadline = time.monotonic() + timeout
     with httpx.Client(base_url=platform.running.gateway_url, timeout=5) as client:
         while pending:
@@ -94,8 +94,12 @@ def _wait_ready(platform: ManagedPlatform, timeout: float = 120) -> None:
 
 
 @contextmanager
-def managed_platform(run_dir: Path) -> Iterator[ManagedPlatform]:
-    """A platform on an environment of its own, each process started separately."""
+def managed_platform(
+    run_dir: Path, services: Collection[str] | None = None
+) -> Iterator[ManagedPlatform]:
+    """A platform on an environment of its own, each process started separately: every
+    service, or only `services` (with their workers, the emulator and the gateway), so
+    that a test that needs few does not hold PostgreSQL connections for all."""
     with isolated_environment() as environment:
         base = free_port_block(len(SERVICES) + 2)
         variables = {
@@ -112,10 +116,12 @@ def managed_platform(run_dir: Path) -> Iterator[ManagedPlatform]:
         running = RunningPlatform(settings, variables, run_dir, log_file)
         with log_file.open("ab") as log:
             platform = ManagedPlatform(running, _procfile(procfile), log)
+            wanted = set(services) if services is not None else {s.name for s in SERVICES}
             try:
                 for name in platform.commands:
-                    platform.start(name)
-                _wait_ready(platform)
+                    if name.removesuffix("-worker") in wanted or name in ("emulator", "gateway"):
+                        platform.start(name)
+                _wait_ready(platform, wanted)
                 yield platform
             finally:
                 platform.stop_all()

@@ -27,7 +27,7 @@ def test_the_seeded_offering_gives_a_tenant_at_once(platform: RunningPlatform) -
         ).json()
         return next((o for o in found if o["name"] == "Emulated OpenStack"), None)
 
-    offering = wait_for("the seeded offering", seeded, timeout=90)
+    offering = wait_for("the seeded offering", seeded, timeout=120)
     assert offering["state"] == "Active"
     # Seeding again (the next `make run`) keeps the offering, pointed at the emulator.
     again = asyncio.run(seed_emulator_offering(platform.settings, "admin", "admin"))

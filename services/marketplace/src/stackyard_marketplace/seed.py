@@ -116,7 +116,7 @@ async def seed_emulator_offering(
 
 
 async def ensure_emulator_offering(
-    settings: Settings, username: str, password: str, *, attempts: int = 6, pause: float = 2.0
+    settings: Settings, username: str, password: str, *, attempts: int = 10, pause: float = 2.0
 ) -> dict[str, Any]:
     """`seed_emulator_offering`, tried again while the platform is still settling (a
     service that just became ready may not answer every call at once)."""
