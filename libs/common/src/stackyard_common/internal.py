@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 
 from stackyard_common.api.errors import ServiceUnavailable
-from stackyard_common.auth.service_tokens import issue_service_token
 from stackyard_common.settings import Settings
 
 __all__ = ["call_service"]
@@ -38,6 +37,9 @@ async def call_service(
 ) -> httpx.Response:
     """`method path` on `service`'s internal API, as service `caller`; the response
     whatever its status. Raises `ServiceUnavailable` when `service` does not answer."""
+    # Imported here: the auth package itself calls services through this module.
+    from stackyard_common.auth.service_tokens import issue_service_token
+
     url = settings.ports.service_url(service) + path
     headers = {"Authorization": f"Bearer {issue_service_token(settings, caller)}"}
     try:

@@ -37,7 +37,8 @@ FAST = timedelta(seconds=0.05)
 async def runners(db: Database, sagas: Sequence[Saga], count: int = 1) -> AsyncIterator[None]:
     tasks = [
         asyncio.create_task(
-            SagaRunner(db, sagas, lease=timedelta(seconds=3), poll_interval=0.05).run()
+            # A lease long enough that a loaded machine's pauses never hand a run over.
+            SagaRunner(db, sagas, lease=timedelta(seconds=15), poll_interval=0.05).run()
         )
         for _ in range(count)
     ]

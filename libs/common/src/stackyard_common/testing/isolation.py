@@ -130,8 +130,8 @@ def isolated_environment(*, migrate: bool = True) -> Iterator[IsolatedEnvironmen
             "STACKYARD_REDIS__KEY_PREFIX": run_id,
             # A platform's fourteen processes and the tests share PostgreSQL's default
             # 100 connections: small pools, with a little room to grow under load.
-            "STACKYARD_DATABASE__POOL_SIZE": "2",
-            "STACKYARD_DATABASE__MAX_OVERFLOW": "4",
+            "STACKYARD_DATABASE__POOL_SIZE": "1",
+            "STACKYARD_DATABASE__MAX_OVERFLOW": "3",
         }
         own_vhost = not named.get("STACKYARD_AMQP__URL") and _rabbitmqctl("add_vhost", run_id)
         if own_vhost:
