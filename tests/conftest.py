@@ -23,4 +23,8 @@ def platform(platform_env: IsolatedEnvironment) -> Iterator[RunningPlatform]:
         with running_platform(platform_env, run_dir) as running:
             yield running
     finally:
+        # Kept for whoever reads a failure: everything the platform's processes printed.
+        log = run_dir / "platform.log"
+        if log.exists():
+            shutil.copy(log, REPOSITORY / "var" / "test" / "last-platform.log")
         shutil.rmtree(run_dir, ignore_errors=True)

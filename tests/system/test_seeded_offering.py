@@ -22,8 +22,10 @@ def test_the_seeded_offering_gives_a_tenant_at_once(platform: RunningPlatform) -
     staff = journey.staff
 
     def seeded() -> dict[str, Any] | None:
+        # Filtered by name: other tests' offerings may fill the first page.
         found = staff.get(
-            "/api/marketplace-public-offerings/", params={"type": "OpenStack.Tenant"}
+            "/api/marketplace-public-offerings/",
+            params={"type": "OpenStack.Tenant", "name": "Emulated OpenStack", "page_size": 300},
         ).json()
         return next((o for o in found if o["name"] == "Emulated OpenStack"), None)
 
