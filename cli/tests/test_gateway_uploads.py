@@ -47,8 +47,8 @@ class _Echo(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    if NGINX is None:
-        pytest.skip("nginx is not installed")  # `make test` installs it; see the README
+    # `make test` installs nginx; without it this test must fail, not vanish.
+    assert NGINX is not None, "nginx is not installed: apt-get install nginx-light"
     base = free_port_block(len(SERVICES) + 2)
     settings = Settings.model_validate(
         {"ports": {"gateway": base, "emulator": base + 1, "service_base": base + 2}}
