@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.auth import Principal
 from stackyard_common.events import Envelope, publish
-from stackyard_compute.common.records import ResourceColumns, ResourceState
+from stackyard_common.resources.records import ResourceColumns, ResourceState
 
 __all__ = ["SOURCE", "SYSTEM", "Actor", "publish_resource_event"]
 

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement
 from stackyard_common.api import NotAuthenticated, NotFound, PageDep, error_responses, paginate
 from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
-from stackyard_compute.common.references import absolute_url
+from stackyard_common.resources.references import absolute_url
 from stackyard_compute.common.tenant_properties import visible_properties
 from stackyard_compute.flavors.models import Flavor
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from stackyard_common.resources.records import ResourceState
 from stackyard_common.sagas import Poll, Saga, Step
 from stackyard_compute.common.marks import forget
-from stackyard_compute.common.records import ResourceState
 from stackyard_compute.common.steps import cloud_step
 from stackyard_compute.instances import action_steps as act
 from stackyard_compute.instances import provision_steps as made

@@ -20,7 +20,7 @@ from pydantic import ValidationError as PydanticError
 from stackyard_common.api import NotFound, ValidationFailed
 from stackyard_common.auth import ServiceCaller
 from stackyard_common.db import SessionDep
-from stackyard_compute.common.access import usable_tenant
+from stackyard_common.resources.access import usable_tenant
 from stackyard_compute.common.runtime import ComputeRuntimeDep
 from stackyard_compute.instances.models import Instance
 from stackyard_compute.instances.planning import check_volumes, plan_instance

@@ -18,7 +18,7 @@ from sqlalchemy import DateTime, Integer, String, Text, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from stackyard_compute.common.records import ResourceColumns
+from stackyard_common.resources.records import ResourceColumns
 from stackyard_compute.models import Base
 
 __all__ = ["Instance"]

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from stackyard_common.resources.records import ResourceState
 from stackyard_common.sagas import Poll, Saga, Step, StepContext
 from stackyard_compute.common.marks import mark, mark_erred
-from stackyard_compute.common.records import ResourceState
 from stackyard_compute.common.settings import compute_settings
 from stackyard_compute.common.steps import cloud_step
 from stackyard_compute.instances import provision_steps as steps

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from stackyard_compute.common.schemas import Progress
+from stackyard_common.resources.schemas import Progress
 
 __all__ = [
     "AttachVolumeRequest",

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.resources.references import absolute_url
+from stackyard_common.resources.schemas import progress_of
 from stackyard_common.sagas import saga_progress
-from stackyard_compute.common.references import absolute_url
-from stackyard_compute.common.schemas import progress_of
 from stackyard_compute.instances.events import addresses
 from stackyard_compute.instances.models import Instance
 from stackyard_compute.instances.schemas import InstanceRead, NestedVolume

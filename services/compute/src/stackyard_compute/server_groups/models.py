@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from stackyard_compute.common.records import ResourceColumns
+from stackyard_common.resources.records import ResourceColumns
 from stackyard_compute.models import Base
 
 __all__ = ["Policy", "ServerGroup"]

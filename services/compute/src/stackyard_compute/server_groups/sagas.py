@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from stackyard_common.resources.records import ResourceState
 from stackyard_common.sagas import Saga, Step, StepContext
 from stackyard_compute.common.marks import forget, mark, mark_erred
-from stackyard_compute.common.records import ResourceState
 from stackyard_compute.common.steps import RecordStep, cloud_step, refusals_fail
 from stackyard_compute.server_groups.events import DELETED, STATE_CHANGED, group_event
 from stackyard_compute.server_groups.models import ServerGroup

@@ -17,8 +17,8 @@ from sqlalchemy import DateTime, Integer, String, Uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from stackyard_common.resources.records import ResourceColumns
 from stackyard_storage.common.events import SYSTEM, Actor, publish_resource_event
-from stackyard_storage.common.records import ResourceColumns
 
 __all__ = ["CopyColumns", "copy_event"]
 

@@ -33,20 +33,20 @@ from stackyard_common.api import (
 )
 from stackyard_common.auth import CurrentUser, Principal, ensure_staff
 from stackyard_common.db import SessionDep
-from stackyard_common.sagas import saga_progress, start_saga
-from stackyard_storage.common.access import (
+from stackyard_common.resources.access import (
     ensure_idle,
     get_visible,
     require_writer,
     visible,
 )
+from stackyard_common.resources.records import SETTLED_STATES, ResourceState
+from stackyard_common.resources.references import absolute_url, parse_reference
+from stackyard_common.resources.schemas import Progress, SetErredRequest, progress_of
+from stackyard_common.sagas import saga_progress, start_saga
 from stackyard_storage.common.copies import CopyColumns, copy_event
 from stackyard_storage.common.copy_service import CopyService
 from stackyard_storage.common.events import Actor
-from stackyard_storage.common.records import SETTLED_STATES, ResourceState
-from stackyard_storage.common.references import absolute_url, parse_reference
 from stackyard_storage.common.runtime import StorageRuntimeDep
-from stackyard_storage.common.schemas import Progress, SetErredRequest, progress_of
 from stackyard_storage.volumes.models import Volume
 from stackyard_storage.volumes.schemas import VolumeRead
 from stackyard_storage.volumes.views import volume_reads

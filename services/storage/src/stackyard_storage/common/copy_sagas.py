@@ -18,11 +18,11 @@ from datetime import timedelta
 from typing import Any
 
 from stackyard_common.openstack import NotFound, OpenStackClient, wait_for_delete
+from stackyard_common.resources.records import ResourceState
 from stackyard_common.sagas import Poll, Saga, Step, StepContext, StepFailed
 from stackyard_storage.common.cloud import mib
 from stackyard_storage.common.copies import CopyColumns, copy_event
 from stackyard_storage.common.marks import forget, mark, mark_erred
-from stackyard_storage.common.records import ResourceState
 from stackyard_storage.common.steps import RecordStep, cloud_step, refusals_fail
 
 __all__ = ["CopyKind", "CopySagas", "copy_sagas"]

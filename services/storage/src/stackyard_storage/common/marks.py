@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.resources.records import ResourceColumns, ResourceState
 from stackyard_common.sagas import StepContext, StepFailed
-from stackyard_storage.common.records import ResourceColumns, ResourceState
 from stackyard_storage.common.steps import RecordStep, actor_of, order_of
 
 __all__ = ["Announce", "forget", "mark", "mark_erred"]

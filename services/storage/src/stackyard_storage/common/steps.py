@@ -20,9 +20,9 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import update
 
 from stackyard_common.openstack import ApiError, OpenStackClient, Unauthorized, Unavailable
+from stackyard_common.resources.records import ResourceColumns
 from stackyard_common.sagas import Action, Step, StepContext, StepFailed
 from stackyard_storage.common.events import Actor
-from stackyard_storage.common.records import ResourceColumns
 from stackyard_storage.common.runtime import StorageRuntime, runtime_of
 
 __all__ = ["RecordStep", "actor_of", "cloud_step", "order_of", "refusals_fail"]

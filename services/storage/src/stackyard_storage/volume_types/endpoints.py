@@ -13,8 +13,8 @@ from sqlalchemy import ColumnElement, Select, select
 from stackyard_common.api import NotAuthenticated, NotFound, PageDep, error_responses, paginate
 from stackyard_common.auth import CurrentUser, Principal, visible_filter
 from stackyard_common.db import SessionDep
+from stackyard_common.resources.references import absolute_url
 from stackyard_common.tenants import tenants
-from stackyard_storage.common.references import absolute_url
 from stackyard_storage.volume_types.models import VolumeAvailabilityZone, VolumeType
 
 __all__ = ["router"]

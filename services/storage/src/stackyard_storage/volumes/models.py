@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import Boolean, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from stackyard_storage.common.records import ResourceColumns
+from stackyard_common.resources.records import ResourceColumns
 from stackyard_storage.models import Base
 
 __all__ = ["Volume"]

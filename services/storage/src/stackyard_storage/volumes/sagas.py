@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from stackyard_common.resources.records import ResourceState
 from stackyard_common.sagas import Poll, Saga, Step
 from stackyard_storage.common.marks import forget, mark, mark_erred
-from stackyard_storage.common.records import ResourceState
 from stackyard_storage.common.steps import cloud_step
 from stackyard_storage.volumes.events import DELETED, STATE_CHANGED, volume_event
 from stackyard_storage.volumes.models import Volume

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stackyard_storage.common.schemas import Progress
+from stackyard_common.resources.schemas import Progress
 
 __all__ = [
     "AttachRequest",

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.resources.references import absolute_url
+from stackyard_common.resources.schemas import progress_of
 from stackyard_common.sagas import saga_progress
-from stackyard_storage.common.references import absolute_url
-from stackyard_storage.common.schemas import progress_of
 from stackyard_storage.volumes.models import Volume
 from stackyard_storage.volumes.schemas import VolumeRead
 

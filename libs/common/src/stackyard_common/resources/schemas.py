@@ -1,4 +1,4 @@
-"""Shapes every compute API shares: the progress of a saga and staff's requests."""
+"""Shapes every resource API shares: the progress of a saga and staff's requests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The columns and states every compute resource has (the DESIGN's resource shape)."""
+"""The columns and states every cloud resource has (the DESIGN's resource shape)."""
 
 from __future__ import annotations
 

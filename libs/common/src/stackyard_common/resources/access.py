@@ -1,4 +1,4 @@
-"""Who sees and changes storage resources, and the checks every action makes first.
+"""Who sees and changes cloud resources, and the checks every action makes first.
 
 Seeing: whoever sees the tenant's organisation or project (`visible_filter` on the
 record's own customer and project). Changing: staff, the organisation's owners and the
@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import Conflict, NotFound, ValidationFailed
 from stackyard_common.auth import Principal, Role, require_role, roles_held, visible_filter
+from stackyard_common.resources.records import ResourceColumns
 from stackyard_common.sagas import saga_progress
 from stackyard_common.tenants import TenantRecord, get_tenant
-from stackyard_storage.common.records import ResourceColumns
 
 __all__ = [
     "WRITE_ROLES",
