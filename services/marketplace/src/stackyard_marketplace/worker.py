@@ -3,6 +3,7 @@
 from stackyard_common.auth import memberships_consumer
 from stackyard_common.worker import run_service_worker
 from stackyard_marketplace.processors.completion import tenant_answers_consumer
+from stackyard_marketplace.processors.imports import imports_consumer
 from stackyard_marketplace.processors.resource_answers import resource_answers_consumer
 from stackyard_marketplace.projects.service import projects_consumer
 
@@ -16,5 +17,6 @@ def main() -> None:
             projects_consumer,
             tenant_answers_consumer,
             resource_answers_consumer,
+            imports_consumer,
         ],
     )
