@@ -1,17 +1,22 @@
 """A tenant that turns OK: what its cloud holds becomes records at once (with the
 cloud's external networks); later pulls follow the cloud; public addresses behind a
-carrier-grade NAT are shown on floating IPs; a pull of a vanished resource errs."""
+carrier-grade NAT are shown on floating IPs; a resource gone from the cloud is marked
+missing and removed after the grace period; a pull of a vanished resource errs."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from stackyard_common.events import Envelope
+from stackyard_common.resources.pulls import pull_settings
 from stackyard_common.sagas import saga_runs
+from stackyard_common.tenants import get_tenant
 from stackyard_network.pulls.importing import import_on_ok, pull_tenant_networks
+from stackyard_network.pulls.tenant import pull_tenant_network
 
 from .cloud import Net, Tenant
 
@@ -129,13 +134,32 @@ async def test_a_tenant_turning_ok_is_imported_and_pulls_follow_the_cloud(net: N
     assert await pull_tenant_networks({"database": net.database}) >= 1
     await _pulled(net, tenant)
     assert await names("/api/openstack-networks/") == ["renamed"]
-    assert (
-        await net.client.get(
-            "/api/openstack-floating-ips/",
-            params={"tenant_uuid": str(tenant.uuid)},
-            headers=headers,
-        )
-    ).json() == []
+
+    async def floating_ips() -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = (
+            await net.client.get(
+                "/api/openstack-floating-ips/",
+                params={"tenant_uuid": str(tenant.uuid)},
+                headers=headers,
+            )
+        ).json()
+        return found
+
+    # Gone from the cloud: marked, kept through the grace period, then removed.
+    [missing] = await floating_ips()
+    assert missing["state"] == "ERRED"
+    assert missing["error_message"] == "The floating IP is gone from the cloud."
+    assert missing["backend_missing_since"] is not None
+    since = datetime.fromisoformat(missing["backend_missing_since"])
+    grace = pull_settings().grace
+    for now, left in ((since + grace - timedelta(seconds=1), 1), (since + grace, 0)):
+        async with net.database.session() as session:
+            record = await get_tenant(session, tenant.uuid)
+            assert record is not None
+            report = await pull_tenant_network(session, net.clouds, record, now=now)
+            await session.commit()
+        assert len(await floating_ips()) == left
+    assert report["floating_ip"]["deleted"] == 1
 
     port_record = (
         await net.client.get(

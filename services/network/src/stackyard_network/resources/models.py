@@ -16,6 +16,8 @@ from uuid import UUID
 from sqlalchemy import DateTime, String, Text, Uuid, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from stackyard_common.resources.pulls import MissingMark
+
 __all__ = ["SETTLED", "CloudResource", "ResourceState"]
 
 
@@ -36,8 +38,9 @@ SETTLED = (ResourceState.OK.value, ResourceState.ERRED.value)
 """States in which a resource accepts a new action."""
 
 
-class CloudResource:
-    """The columns every network resource table has (a declarative mixin)."""
+class CloudResource(MissingMark):
+    """The columns every network resource table has (a declarative mixin), with the
+    time a pull first found the resource gone from the cloud (`backend_missing_since`)."""
 
     # Read server-made timestamps back with each write, so views never lazy-load them.
     __mapper_args__ = {"eager_defaults": True}

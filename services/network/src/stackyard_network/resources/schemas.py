@@ -29,6 +29,7 @@ class ResourceRead(BaseModel):
     runtime_state: str
     backend_id: str
     error_message: str
+    backend_missing_since: datetime | None
     created: datetime
     modified: datetime
     tenant: str
@@ -89,6 +90,7 @@ def common_fields(
         "runtime_state": record.runtime_state,
         "backend_id": record.backend_id,
         "error_message": record.error_message,
+        "backend_missing_since": record.backend_missing_since,
         "created": record.created,
         "modified": record.modified,
         "tenant": absolute_url(request, f"/api/openstack-tenants/{record.tenant_uuid}/"),
