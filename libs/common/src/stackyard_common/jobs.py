@@ -6,6 +6,12 @@ pull_flavors = PeriodicJob("pull-flavors", pull_flavors_job, every=timedelta(min
 worker_settings("compute", periodic_jobs=[pull_flavors], functions=[traced_job(resize)])
 await enqueue_once(redis, "resize", str(instance.uuid), queue_name=..., flavor=...)
 ```
+A periodic job's period can be changed without a release: `STACKYARD_SCHEDULE` (a JSON
+object, job name → seconds) overrides it in every worker (`scheduled`). arq keeps a
+periodic job in the worker's function table under its name, so enqueueing that name
+(`redis.enqueue_job("pull-flavors", _queue_name=...)`) runs it once, now: that is how
+`stackyard tasks run` works.
+
 Every job must be idempotent: arq may run a job again after a worker crash, and a
 periodic job may find the previous run's work already done.
 """
@@ -14,7 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, cast
 
@@ -24,6 +30,7 @@ from arq.jobs import Job
 from arq.typing import WorkerCoroutine
 
 from stackyard_common.events.envelope import attached_trace, current_trace_context
+from stackyard_common.periods import clock_fields, describe_period
 
 __all__ = [
     "TRACE_KWARG",
@@ -32,12 +39,15 @@ __all__ = [
     "cron_job",
     "enqueue_once",
     "job_id",
+    "scheduled",
     "traced_job",
 ]
 
 TRACE_KWARG = "trace_context"
 
 JobFunction = Callable[..., Awaitable[Any]]
+
+RESULT_KEPT = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,37 +69,43 @@ class PeriodicJob:
         if (self.every is None) == (self.cron is None):
             raise ValueError(f"periodic job {self.name!r} needs exactly one of every/cron")
         if self.every is not None:
-            _schedule(self.every)  # refuse a period that cannot be aligned, at declaration
+            clock_fields(self.every)  # refuse a period that cannot be aligned, at declaration
+
+    @property
+    def period(self) -> str:
+        """When it runs, as people say it: `every 12h`, or its cron fields."""
+        if self.every is not None:
+            return f"every {describe_period(self.every)}"
+        fields = " ".join(f"{name}={value}" for name, value in (self.cron or {}).items())
+        return f"cron {fields}"
 
 
-def _schedule(every: timedelta) -> dict[str, Any]:
-    seconds = every.total_seconds()
-    if seconds <= 0 or seconds != int(seconds):
-        raise ValueError(f"period {every} must be a positive whole number of seconds")
-    whole = int(seconds)
-    for unit, span, field, finer in (
-        (1, 60, "second", ()),
-        (60, 3600, "minute", ("second",)),
-        (3600, 86400, "hour", ("minute", "second")),
-    ):
-        if whole < span and whole % unit == 0 and span % whole == 0:
-            step = whole // unit
-            return {field: set(range(0, span // unit, step)), **dict.fromkeys(finer, 0)}
-    if whole == 86400:
-        return {"hour": 0, "minute": 0, "second": 0}
-    raise ValueError(f"period {every} does not divide a minute, an hour or a day evenly")
+def scheduled(job: PeriodicJob, schedule: Mapping[str, int]) -> PeriodicJob:
+    """`job` as `schedule` (name → seconds, `Settings.schedule`) says it runs: every
+    that many seconds when the schedule names it (instead of its own period or cron),
+    else as declared. `ValueError` naming the job when that period cannot be aligned."""
+    seconds = schedule.get(job.name)
+    if seconds is None:
+        return job
+    try:
+        return replace(job, every=timedelta(seconds=seconds), cron=None)
+    except ValueError as error:
+        raise ValueError(f"schedule of periodic job {job.name!r}: {error}") from None
 
 
 def cron_job(job: PeriodicJob) -> CronJob:
     """The arq cron job for `job`: `unique`, so that of several workers only one runs
-    each tick (arq derives a deterministic job id from the name and the tick's time)."""
-    schedule = _schedule(job.every) if job.every is not None else dict(job.cron or {})
+    each tick (arq derives a deterministic job id from the name and the tick's time).
+    Its result (the job's summary) is kept `RESULT_KEPT`, where whoever ran it now
+    (`stackyard tasks run`) reads it; arq keeps none of a cron job's by default."""
+    schedule = clock_fields(job.every) if job.every is not None else dict(job.cron or {})
     return cron(
         traced_job(job.function),
         name=job.name,
         run_at_startup=job.run_at_startup,
         unique=True,
         timeout=job.timeout,
+        keep_result=RESULT_KEPT.total_seconds(),
         microsecond=0,
         **schedule,
     )

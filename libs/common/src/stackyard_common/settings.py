@@ -1,20 +1,24 @@
 """Settings shared by every Stackyard process, read from `STACKYARD_*` environment variables.
 
 One nested model per concern; nested fields use a double underscore, e.g.
-`STACKYARD_DATABASE__HOST`, `STACKYARD_REDIS__URL`, `STACKYARD_AMQP__URL`. Secrets are
+`STACKYARD_DATABASE__HOST`, `STACKYARD_REDIS__URL`, `STACKYARD_AMQP__URL`; a mapping is
+a JSON object, e.g. `STACKYARD_SCHEDULE='{"pull-tenant-quotas": 3600}'`. Secrets are
 `SecretStr` so that they never show in a repr or a log line. Outside development the
 placeholder secrets shipped for local use are refused at start-up.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import Self
 from urllib.parse import quote
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from stackyard_common.periods import clock_fields
 
 __all__ = [
     "AmqpSettings",
@@ -180,6 +184,22 @@ class Settings(BaseSettings):
         default="", description="Address the gateway binds (default: the ports' host)."
     )
     readiness_timeout: float = Field(default=2.0, description="Seconds per readiness check.")
+    schedule: dict[str, int] = Field(
+        default_factory=dict,
+        description="Periods of periodic jobs, in seconds, by job name (e.g. "
+        '`{"pull-tenant-quotas": 3600}`); each must divide a minute, an hour or a day.',
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _aligned_periods(cls, schedule: dict[str, int]) -> dict[str, int]:
+        # Refused here, so that no process starts with a schedule a worker would refuse.
+        for name, seconds in schedule.items():
+            try:
+                clock_fields(timedelta(seconds=seconds))
+            except ValueError as error:
+                raise ValueError(f"STACKYARD_SCHEDULE: periodic job {name!r}: {error}") from None
+        return schedule
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Self:

@@ -26,7 +26,7 @@ from stackyard_common.events.consumers import Consumer
 from stackyard_common.events.consuming import ConsumerRunner
 from stackyard_common.events.outbox import purge_handled, purge_sent
 from stackyard_common.events.relay import Relay
-from stackyard_common.jobs import PeriodicJob, cron_job
+from stackyard_common.jobs import PeriodicJob, cron_job, scheduled
 from stackyard_common.logging import configure_logging
 from stackyard_common.sagas.definition import Saga
 from stackyard_common.sagas.events import saga_event_consumer
@@ -109,8 +109,16 @@ def worker_settings(
     settings: Settings | None = None,
 ) -> dict[str, Any]:
     """arq settings for `service`'s worker: its queue, its jobs and its context, and the
-    relay, `consumers` and `sagas` started with it and stopped before it closes."""
+    relay, `consumers` and `sagas` started with it and stopped before it closes.
+
+    `periodic_jobs` run at the periods `settings.schedule` gives them, if it names them;
+    each can also be enqueued by name to run once now. `ValueError` when two share a
+    name, or when the schedule gives one a period that cannot be aligned."""
     settings = settings or get_settings()
+    periodic = [scheduled(job, settings.schedule) for job in periodic_jobs]
+    names = [job.name for job in periodic]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{service}'s periodic jobs share a name: {sorted(names)}")
 
     async def on_startup(ctx: Context) -> None:
         configure_logging(settings, f"{service}-worker")
@@ -130,7 +138,7 @@ def worker_settings(
         "cron_jobs": [
             cron(heartbeat, second=0, run_at_startup=True, unique=True),
             cron(purge_events, hour=4, minute=17, second=0, unique=True),
-            *(cron_job(job) for job in periodic_jobs),
+            *(cron_job(job) for job in periodic),
             *cron_jobs,
         ],
         "redis_settings": ArqRedisSettings.from_dsn(settings.redis.url.get_secret_value()),
