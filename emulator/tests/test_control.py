@@ -106,7 +106,10 @@ def test_reset_settings_and_independent_clouds(emulator: Running) -> None:
 def test_bulk_load(emulator: Running, admin: Any) -> None:
     project = admin.identity.create_project(name="bulk-project", domain_id="default")
     with emulator.control() as control:
-        loaded = control.post("/load", json={"project_id": project.id, "servers": 30, "ports": 20})
+        loaded = control.post(
+            "/load",
+            json={"project_id": project.id, "servers": 30, "ports": 20, "volumes": 12},
+        )
     assert loaded.status_code == 201
     body = loaded.json()
     assert body["servers"] == 30
@@ -115,3 +118,6 @@ def test_bulk_load(emulator: Running, admin: Any) -> None:
     ports = list(admin.network.ports(project_id=project.id))
     assert len(ports) == 50
     assert len({p.fixed_ips[0]["ip_address"] for p in ports}) == 50
+    volumes = list(admin.block_storage.volumes(all_projects=True, project_id=project.id))
+    assert len(volumes) == 12
+    assert {volume.size for volume in volumes} == {1}

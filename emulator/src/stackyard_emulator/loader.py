@@ -17,22 +17,28 @@ from .network import networks as network_ops
 from .network import ports as port_ops
 from .network.state import Caller
 from .timeutil import utcnow
+from .volume.volumes import new_volume
 
 if TYPE_CHECKING:
     from .cloud import Cloud
 
 
 def bulk_load(cloud: Cloud, spec: dict[str, Any]) -> dict[str, Any]:
-    """Create ``servers`` servers (one port each) and ``ports`` extra ports in a project.
+    """Create ``servers`` servers (one port each), ``ports`` extra ports and ``volumes``
+    empty volumes (``volume_size`` GiB each, 1 by default) in a project.
 
-    The project's compute and network quotas are lifted (-1) first. Without
+    The project's compute, network and volume quotas are lifted (-1) first. Without
     ``network_id`` a network with a subnet large enough for every port is made.
     """
     project_id = str(spec.get("project_id") or cloud.admin_project_id())
     servers = int(spec.get("servers", 0))
     ports = int(spec.get("ports", 0))
-    if servers < 0 or ports < 0:
-        raise ValueError("servers and ports must not be negative")
+    volumes = int(spec.get("volumes", 0))
+    volume_size = int(spec.get("volume_size", 1))
+    if servers < 0 or ports < 0 or volumes < 0:
+        raise ValueError("servers, ports and volumes must not be negative")
+    if volume_size < 1:
+        raise ValueError("volume_size must be at least 1")
     admin = next(
         u
         for u in cloud.identity.users.values()
@@ -40,6 +46,8 @@ def bulk_load(cloud: Cloud, spec: dict[str, Any]) -> dict[str, Any]:
     )
     cloud.compute.quota_overrides.setdefault(project_id, {}).update(instances=-1, cores=-1, ram=-1)
     cloud.network.quota_overrides.setdefault(project_id, {}).update(port=-1)
+    if volumes:
+        cloud.volume.quota_overrides.setdefault(project_id, {}).update(volumes=-1, gigabytes=-1)
     caller = Caller(project_id, True)
     network_id = spec.get("network_id")
     if not network_id:
@@ -101,10 +109,19 @@ def bulk_load(cloud: Cloud, spec: dict[str, Any]) -> dict[str, Any]:
                 "tenant_id": project_id,
             },
         )
+    for index in range(volumes):
+        new_volume(
+            cloud.volume,
+            project_id,
+            admin["id"],
+            {"name": f"{prefix_name}-volume-{index}", "size": volume_size},
+            is_admin=True,
+        )
     return {
         "project_id": project_id,
         "network_id": network_id,
         "servers": len(server_ids),
         "ports": ports,
+        "volumes": volumes,
         "first_server_id": server_ids[0] if server_ids else None,
     }
