@@ -131,7 +131,7 @@ async def test_a_tenant_turning_ok_is_imported_and_pulls_follow_the_cloud(net: N
 
     await cloud.delete_floating_ip(floating.id)
     await cloud.update_network(network.id, name="renamed")
-    assert await pull_tenant_networks({"database": net.database}) >= 1
+    assert (await pull_tenant_networks({"database": net.database}))["pulls_started"] >= 1
     await _pulled(net, tenant)
     assert await names("/api/openstack-networks/") == ["renamed"]
 

@@ -8,6 +8,7 @@ from typing import Any
 from arq import run_worker
 
 from stackyard_common.auth import memberships_consumer
+from stackyard_common.jobs import PeriodicJob
 from stackyard_common.tenants import tenants_consumer
 from stackyard_common.worker import worker_settings
 from stackyard_compute.common.runtime import RUNTIME_KEY, runtime_for
@@ -18,7 +19,7 @@ from stackyard_compute.instances.provisioning import provision_instance
 from stackyard_compute.server_groups.sagas import SAGAS as SERVER_GROUP_SAGAS
 from stackyard_compute.volumes.projection import volumes_consumer
 
-__all__ = ["CONSUMERS", "SAGAS", "main", "settings"]
+__all__ = ["CONSUMERS", "PERIODIC_JOBS", "SAGAS", "main", "settings"]
 
 SAGAS = (
     provision_instance,
@@ -33,12 +34,13 @@ CONSUMERS = (
     volumes_consumer,
     instance_orders_consumer,
 )
+PERIODIC_JOBS: list[PeriodicJob] = []
 SAGA_CONCURRENCY = 128
 
 
 def settings() -> dict[str, Any]:
     """The worker's arq settings: the common machinery plus compute's runtime."""
-    base = worker_settings("compute", consumers=CONSUMERS, sagas=SAGAS)
+    base = worker_settings("compute", consumers=CONSUMERS, sagas=SAGAS, periodic_jobs=PERIODIC_JOBS)
     common_startup, common_shutdown = base["on_startup"], base["on_shutdown"]
 
     async def on_startup(ctx: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""The images service's arq worker: its consumers, the pull saga and the hourly pull."""
+"""The images service's arq worker: its consumers, the pull saga and the daily pull."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from typing import Any
 from arq import run_worker
 
 from stackyard_common.auth import memberships_consumer
+from stackyard_common.jobs import PeriodicJob
 from stackyard_common.tenants import tenants_consumer
 from stackyard_common.worker import worker_settings
 from stackyard_images.clouds import CLOUDS_KEY, Clouds
 from stackyard_images.offerings.projection import tenant_offerings_consumer
-from stackyard_images.pulls.tasks import image_pulls_consumer, pull_images, pull_images_hourly
+from stackyard_images.pulls.tasks import image_pulls_consumer, pull_images, pull_images_daily
 
-__all__ = ["main", "settings"]
+__all__ = ["PERIODIC_JOBS", "main", "settings"]
+
+PERIODIC_JOBS: list[PeriodicJob] = [pull_images_daily]
 
 
 def settings() -> dict[str, Any]:
@@ -27,7 +30,7 @@ def settings() -> dict[str, Any]:
             image_pulls_consumer,
         ],
         sagas=[pull_images],
-        periodic_jobs=[pull_images_hourly],
+        periodic_jobs=PERIODIC_JOBS,
     )
     common_startup, common_shutdown = base["on_startup"], base["on_shutdown"]
 

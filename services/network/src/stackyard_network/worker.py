@@ -7,6 +7,7 @@ from typing import Any
 from arq import run_worker
 
 from stackyard_common.auth import memberships_consumer
+from stackyard_common.jobs import PeriodicJob
 from stackyard_common.tenants import tenants_consumer
 from stackyard_common.worker import worker_settings
 from stackyard_network.cloud import CLOUDS_KEY, PlatformClouds
@@ -17,9 +18,10 @@ from stackyard_network.pulls.importing import (
     tenant_import_consumer,
 )
 
-__all__ = ["SAGAS", "main", "settings"]
+__all__ = ["PERIODIC_JOBS", "SAGAS", "main", "settings"]
 
 SAGAS = (network_operation, pull_tenant_network_saga)
+PERIODIC_JOBS: list[PeriodicJob] = [pull_job]
 
 
 def settings() -> dict[str, Any]:
@@ -28,7 +30,7 @@ def settings() -> dict[str, Any]:
         "network",
         consumers=[memberships_consumer, tenants_consumer, tenant_import_consumer],
         sagas=SAGAS,
-        periodic_jobs=[pull_job],
+        periodic_jobs=PERIODIC_JOBS,
     )
     common_startup, common_shutdown = base["on_startup"], base["on_shutdown"]
 

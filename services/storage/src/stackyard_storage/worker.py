@@ -7,6 +7,7 @@ from typing import Any
 from arq import run_worker
 
 from stackyard_common.auth import memberships_consumer
+from stackyard_common.jobs import PeriodicJob
 from stackyard_common.tenants import tenants_consumer
 from stackyard_common.worker import worker_settings
 from stackyard_storage.backups.sagas import SAGAS as BACKUP_SAGAS
@@ -17,18 +18,17 @@ from stackyard_storage.volume_types.service import properties_consumer, pull_vol
 from stackyard_storage.volumes.ordering import volume_orders_consumer
 from stackyard_storage.volumes.sagas import SAGAS as VOLUME_SAGAS
 
-__all__ = ["CONSUMERS", "SAGAS", "main", "settings"]
+__all__ = ["CONSUMERS", "PERIODIC_JOBS", "SAGAS", "main", "settings"]
 
 SAGAS = (*VOLUME_SAGAS, *SNAPSHOT_SAGAS, *BACKUP_SAGAS, pull_volume_zones)
 CONSUMERS = (memberships_consumer, tenants_consumer, properties_consumer, volume_orders_consumer)
+PERIODIC_JOBS: list[PeriodicJob] = [EXPIRE_COPIES]
 SAGA_CONCURRENCY = 64
 
 
 def settings() -> dict[str, Any]:
     """The worker's arq settings: the common machinery plus storage's runtime."""
-    base = worker_settings(
-        "storage", consumers=CONSUMERS, sagas=SAGAS, periodic_jobs=[EXPIRE_COPIES]
-    )
+    base = worker_settings("storage", consumers=CONSUMERS, sagas=SAGAS, periodic_jobs=PERIODIC_JOBS)
     common_startup, common_shutdown = base["on_startup"], base["on_shutdown"]
 
     async def on_startup(ctx: dict[str, Any]) -> None:

@@ -1,5 +1,6 @@
-"""When pulls run: a saga per tenant started by identity's tenant events, and an hourly
-pull of every usable tenant and of every cloud they live on.
+"""When pulls run: a saga per tenant started by identity's tenant events, and a daily
+pull (`pull-images`, with the other properties of the specification) of every usable
+tenant and of every cloud they live on.
 
     tenant.state_changed.v1 (OK)                 pull-images saga for the tenant
     tenant.properties_pulled.v1 (with images)    the same (identity's `pull_images`)
@@ -29,7 +30,7 @@ from stackyard_images.pulls.service import (
     pull_tenant_images,
 )
 
-__all__ = ["image_pulls_consumer", "pull_all_images", "pull_images", "pull_images_hourly"]
+__all__ = ["image_pulls_consumer", "pull_all_images", "pull_images", "pull_images_daily"]
 
 log = structlog.get_logger(__name__)
 
@@ -99,9 +100,10 @@ image_pulls_consumer: Consumer = consumer(
 )(on_tenant_event)
 
 
-async def pull_all_images(ctx: dict[str, Any]) -> int:
+async def pull_all_images(ctx: dict[str, Any]) -> dict[str, int]:
     """Pull every usable tenant's images and every one of their clouds' public images;
-    how many pulls failed (each is logged; the others go on)."""
+    how many tenants and clouds were pulled and how many pulls failed (each failure is
+    logged; the others go on)."""
     database: Database = ctx["database"]
     clouds = _clouds(ctx)
     async with database.session() as session:
@@ -111,7 +113,7 @@ async def pull_all_images(ctx: dict[str, Any]) -> int:
             )
         ).scalars()
         tenant_uuids = list(rows)
-    failures = 0
+    failures = pulled = 0
     connections = set()
     for tenant_uuid in tenant_uuids:
         try:
@@ -121,6 +123,7 @@ async def pull_all_images(ctx: dict[str, Any]) -> int:
                     continue
                 connections.add(tenant.cloud_connection_uuid)
                 await pull_tenant_images(session, await clouds.tenant(tenant.uuid), tenant)
+                pulled += 1
         except Exception:
             failures += 1
             log.exception("images.pull_failed", tenant=str(tenant_uuid))
@@ -131,7 +134,9 @@ async def pull_all_images(ctx: dict[str, Any]) -> int:
         except Exception:
             failures += 1
             log.exception("images.pull_failed", cloud=str(connection))
-    return failures
+    return {"tenants": pulled, "clouds": len(connections), "failed": failures}
 
 
-pull_images_hourly = PeriodicJob("pull-images", pull_all_images, every=timedelta(hours=1))
+pull_images_daily = PeriodicJob(
+    "pull-images", pull_all_images, every=timedelta(days=1), timeout=timedelta(minutes=30)
+)

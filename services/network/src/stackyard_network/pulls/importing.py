@@ -3,7 +3,7 @@
 - When a tenant turns OK (`tenant.state_changed.v1`), its internal network, subnet,
   router, default security groups, and the external networks of its cloud become
   records at once (the `tenant-network-import` consumer starts the saga below).
-- `pull_tenant_networks` (a periodic job) does the same for every usable tenant.
+- `pull-networks` (a periodic job, every 2 hours) does the same for every usable tenant.
 - When a tenant is deleted (`tenant.deleted.v1`), its records go, each announced.
 
 The `pull-tenant-network` saga reads the cloud's external networks and the tenant's
@@ -37,7 +37,7 @@ __all__ = [
     "tenant_import_consumer",
 ]
 
-PULL_EVERY = timedelta(hours=1)
+PULL_EVERY = timedelta(hours=2)
 
 
 async def _pull(ctx: StepContext) -> dict[str, Any] | None:
@@ -105,9 +105,10 @@ tenant_import_consumer: Consumer = consumer(
 )(import_on_ok)
 
 
-async def pull_tenant_networks(ctx: dict[str, Any]) -> int:
-    """Start a pull of every usable tenant; how many were started."""
-    started = 0
+async def pull_tenant_networks(ctx: dict[str, Any]) -> dict[str, int]:
+    """Start a pull of every usable tenant (one whose pull is under way is left to it);
+    how many tenants there were and how many pulls started."""
+    started = usable = 0
     async with ctx["database"].session() as session:
         rows = await session.execute(
             select(tenants.c.uuid).where(
@@ -115,8 +116,11 @@ async def pull_tenant_networks(ctx: dict[str, Any]) -> int:
             )
         )
         for tenant_uuid in rows.scalars():
+            usable += 1
             started += await schedule_pull(session, tenant_uuid)
-    return started
+    return {"tenants": usable, "pulls_started": started, "already_running": usable - started}
 
 
-pull_job = PeriodicJob("pull-tenant-networks", pull_tenant_networks, every=PULL_EVERY)
+pull_job = PeriodicJob(
+    "pull-networks", pull_tenant_networks, every=PULL_EVERY, timeout=timedelta(minutes=15)
+)
