@@ -17,10 +17,11 @@ from sqlalchemy import DateTime, Integer, String, Uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from stackyard_common.events import Envelope, publish
 from stackyard_common.resources.records import ResourceColumns
-from stackyard_storage.common.events import SYSTEM, Actor, publish_resource_event
+from stackyard_storage.common.events import SYSTEM, Actor, resource_envelope
 
-__all__ = ["CopyColumns", "copy_event"]
+__all__ = ["CopyColumns", "copy_envelope", "copy_event"]
 
 _VERBS = {
     "created": "was scheduled for creation",
@@ -38,23 +39,21 @@ class CopyColumns(ResourceColumns):
     kept_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
 
-async def copy_event(
-    session: AsyncSession,
+def copy_envelope(
     kind: str,
     record: CopyColumns,
     *,
     actor: Actor = SYSTEM,
     order: uuid.UUID | None = None,
     **extra: Any,
-) -> None:
-    """Record the event `kind` (`snapshot.deleted.v1`, ...) about `record`."""
+) -> Envelope:
+    """The event `kind` (`snapshot.deleted.v1`, ...) about `record`, not yet published."""
     resource_type, action = kind.split(".")[0], kind.split(".")[1]
     message = f"{resource_type.capitalize()} {record.name} "
     message += _VERBS[action].format(state=record.state) + "."
     if record.state == "ERRED" and record.error_message and action == "state_changed":
         message = f"{message} {record.error_message}"
-    await publish_resource_event(
-        session,
+    return resource_envelope(
         kind,
         record,
         resource_type=resource_type,
@@ -77,3 +76,16 @@ async def copy_event(
         order=order,
         **extra,
     )
+
+
+async def copy_event(
+    session: AsyncSession,
+    kind: str,
+    record: CopyColumns,
+    *,
+    actor: Actor = SYSTEM,
+    order: uuid.UUID | None = None,
+    **extra: Any,
+) -> None:
+    """Record the event `kind` (`snapshot.deleted.v1`, ...) about `record`."""
+    await publish(session, copy_envelope(kind, record, actor=actor, order=order, **extra))

@@ -87,6 +87,9 @@ class CopyRead(BaseModel):
     source_volume_uuid: UUID | None
     source_volume_name: str
     kept_until: datetime | None
+    backend_missing_since: datetime | None = Field(
+        default=None, description="Since when a pull no longer finds it in the cloud."
+    )
     tenant: str
     tenant_uuid: UUID
     service_settings: str
@@ -134,6 +137,8 @@ async def copy_reads(
                 source_volume_uuid=source,
                 source_volume_name=record.source_volume_name,
                 kept_until=record.kept_until,
+                # Snapshots are pulled and carry the mark; backups are not (yet).
+                backend_missing_since=getattr(record, "backend_missing_since", None),
                 tenant=url(f"/api/openstack-tenants/{record.tenant_uuid}/"),
                 tenant_uuid=record.tenant_uuid,
                 service_settings=url(f"/api/service-settings/{record.service_settings_uuid}/"),

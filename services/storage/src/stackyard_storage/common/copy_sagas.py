@@ -25,10 +25,16 @@ from stackyard_storage.common.copies import CopyColumns, copy_event
 from stackyard_storage.common.marks import forget, mark, mark_erred
 from stackyard_storage.common.steps import RecordStep, cloud_step, refusals_fail
 
-__all__ = ["CopyKind", "CopySagas", "copy_sagas"]
+__all__ = ["CopyKind", "CopySagas", "copy_sagas", "copy_values"]
 
 POLL = timedelta(seconds=0.5)
 WAIT_TIMEOUT, WAIT_INTERVAL = 300.0, 0.5
+
+
+def copy_values(found: Any) -> dict[str, Any]:
+    """What a pull takes from the cloud's snapshot or backup onto its record (the staff
+    `pull` action and the periodic bulk pull alike)."""
+    return {"runtime_state": found.status or "", "size": mib(found.size)}
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ def copy_sagas(kind: CopyKind) -> CopySagas:
     @refusals_fail
     async def pull(ctx: StepContext) -> Mapping[str, Any]:
         _, found = await read(ctx)
-        return {"runtime_state": found.status or "", "size": mib(found.size)}
+        return copy_values(found)
 
     def marker(state: ResourceState, *keep: str) -> Step:
         final = state is ResourceState.OK

@@ -18,7 +18,7 @@ from stackyard_common.auth import Principal
 from stackyard_common.events import Envelope, publish
 from stackyard_common.resources.records import ResourceColumns, ResourceState
 
-__all__ = ["SOURCE", "SYSTEM", "Actor", "publish_resource_event"]
+__all__ = ["SOURCE", "SYSTEM", "Actor", "publish_resource_event", "resource_envelope"]
 
 SOURCE = "storage"
 
@@ -55,6 +55,39 @@ class Actor:
 SYSTEM = Actor(None, "system")
 
 
+def resource_envelope(
+    kind: str,
+    record: ResourceColumns,
+    *,
+    resource_type: str,
+    message: str,
+    fields: dict[str, Any],
+    actor: Actor = SYSTEM,
+    order: uuid.UUID | None = None,
+    **extra: Any,
+) -> Envelope:
+    """The event `kind` about `record`, not yet published (pulls publish many at once)."""
+    payload = {
+        **fields,
+        **extra,
+        "order_uuid": str(order) if order else None,
+        **actor.as_data(),
+        "resource_type": resource_type,
+        "resource_uuid": str(record.uuid),
+        "resource_name": record.name,
+        "message": message,
+        "result": "failed" if record.state == ResourceState.ERRED else "succeeded",
+    }
+    return Envelope(
+        type=kind,
+        source=SOURCE,
+        organisation=record.customer_uuid,
+        project=record.project_uuid,
+        tenant=record.tenant_uuid,
+        payload=payload,
+    )
+
+
 async def publish_resource_event(
     session: AsyncSession,
     kind: str,
@@ -68,25 +101,14 @@ async def publish_resource_event(
     **extra: Any,
 ) -> None:
     """Record the event `kind` about `record` in `session`'s transaction."""
-    payload = {
-        **fields,
+    envelope = resource_envelope(
+        kind,
+        record,
+        resource_type=resource_type,
+        message=message,
+        fields=fields,
+        actor=actor,
+        order=order,
         **extra,
-        "order_uuid": str(order) if order else None,
-        **actor.as_data(),
-        "resource_type": resource_type,
-        "resource_uuid": str(record.uuid),
-        "resource_name": record.name,
-        "message": message,
-        "result": "failed" if record.state == ResourceState.ERRED else "succeeded",
-    }
-    await publish(
-        session,
-        Envelope(
-            type=kind,
-            source=SOURCE,
-            organisation=record.customer_uuid,
-            project=record.project_uuid,
-            tenant=record.tenant_uuid,
-            payload=payload,
-        ),
     )
+    await publish(session, envelope)

@@ -4,6 +4,7 @@ API's `OpenStackVolume` shape (sizes in MiB) plus the platform's own `progress`.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -85,6 +86,10 @@ class VolumeRead(BaseModel):
     instance_uuid: UUID | None
     instance_name: str
     device: str
+    metadata: dict[str, Any] = Field(description="The volume's Cinder metadata, as last pulled.")
+    backend_missing_since: datetime | None = Field(
+        description="Since when a pull no longer finds the volume in the cloud (null: found)."
+    )
     extend_enabled: bool
     tenant: str
     tenant_uuid: UUID

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from stackyard_common.openstack import NotFound
+from stackyard_common.openstack.volume import Volume as CloudVolume
 from stackyard_common.sagas import StepContext, StepFailed
 from stackyard_storage.common.cloud import MARK, find_volume, gib, mib
 from stackyard_storage.common.steps import RecordStep, refusals_fail
@@ -23,6 +24,7 @@ __all__ = [
     "volume_detached",
     "volume_extended",
     "volume_in_use",
+    "volume_values",
 ]
 
 SETTLED = ("available", "in-use")
@@ -180,6 +182,12 @@ async def pull_cloud_volume(ctx: StepContext) -> Mapping[str, Any]:
         found = await client.volume.get_volume(step.record.backend_id)
     except NotFound as error:
         raise StepFailed(f"volume {step.record.backend_id} is gone from the cloud") from error
+    return volume_values(found)
+
+
+def volume_values(found: CloudVolume) -> dict[str, Any]:
+    """What a pull takes from the cloud's volume onto its record: status, size, bootable
+    (the staff `pull` action and the periodic bulk pull alike)."""
     return {
         "runtime_state": found.status or "",
         "size": mib(found.size),

@@ -59,6 +59,8 @@ async def volume_reads(
                 instance_uuid=volume.instance_uuid,
                 instance_name=volume.instance_name,
                 device=volume.device,
+                metadata=dict(volume.cloud_metadata or {}),
+                backend_missing_since=volume.backend_missing_since,
                 extend_enabled=volume.state == "OK",
                 tenant=url(f"/api/openstack-tenants/{volume.tenant_uuid}/"),
                 tenant_uuid=volume.tenant_uuid,
