@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from stackyard_cli.operators import register as register_operator_commands
 from stackyard_cli.platform import up
 from stackyard_cli.platform.gateway import write_gateway
 from stackyard_cli.platform.openapi import merged_openapi
@@ -134,3 +135,6 @@ def openapi(
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(document + "\n")
         typer.echo(f"wrote {out}")
+
+
+register_operator_commands(app)

@@ -19,6 +19,8 @@ from stackyard_identity.cloud_connections.endpoints import router as connections
 from stackyard_identity.cloud_connections.internal import router as internal_router
 from stackyard_identity.customers.endpoints import router as customers_router
 from stackyard_identity.keys import load_keys
+from stackyard_identity.operators.endpoints import router as operators_router
+from stackyard_identity.operators.internal import router as internal_operators_router
 from stackyard_identity.projects.endpoints import router as projects_router
 from stackyard_identity.projects.internal import router as internal_projects_router
 from stackyard_identity.tenants.action_endpoints import router as tenant_actions_router
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             customers_router,
             projects_router,
             connections_router,
+            operators_router,  # before the tenants': `quota_drift` is no tenant uuid
             tenants_router,
             tenant_actions_router,
             audit_router,
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             internal_projects_router,
             internal_tenants_router,
             tenant_session_router,
+            internal_operators_router,
         ],
         lifespans=[_keys, runtime_lifespan],
     )

@@ -12,6 +12,7 @@ from stackyard_marketplace.identity_client import identity_lifespan
 from stackyard_marketplace.offerings.endpoints import router as provider_offerings_router
 from stackyard_marketplace.offerings.plans import router as plans_router
 from stackyard_marketplace.offerings.public import router as public_offerings_router
+from stackyard_marketplace.operators.internal import router as operators_router
 from stackyard_marketplace.orders.endpoints import router as orders_router
 from stackyard_marketplace.resources.endpoints import router as resources_router
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             plans_router,
             orders_router,
             resources_router,
+            operators_router,
         ],
         lifespans=[identity_lifespan],
     )

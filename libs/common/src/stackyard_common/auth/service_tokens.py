@@ -5,6 +5,10 @@ A service token is an HS256 JWT with claims `svc` (the caller's name), `aud`
 service secret. It is sent as `Authorization: Bearer <token>` to internal endpoints,
 which the gateway never routes. User tokens are never accepted there, and a service token
 is never accepted as a user's (different algorithm, key and audience).
+
+Besides the services, `OPERATOR` may call: the `stackyard` command run by an operator on
+a platform host (it holds the same settings, so the same secret); audit records then name
+the operator's command rather than a service.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from stackyard_common.settings import Settings
 from stackyard_common.topology import SERVICES
 
 __all__ = [
+    "OPERATOR",
     "SERVICE_AUDIENCE",
     "ServiceCaller",
     "issue_service_token",
@@ -32,6 +37,7 @@ __all__ = [
 ]
 
 SERVICE_AUDIENCE = "stackyard-internal"
+OPERATOR = "operator"
 SERVICE_TOKEN_LIFETIME = 60
 _ALGORITHM = "HS256"
 
@@ -79,7 +85,7 @@ def verify_service_token(settings: Settings, token: str) -> str:
     except jwt.PyJWTError as error:
         raise NotAuthenticated("Invalid service token.") from error
     caller = claims["svc"]
-    if caller not in {spec.name for spec in SERVICES}:
+    if caller not in {spec.name for spec in SERVICES} | {OPERATOR}:
         raise NotAuthenticated("Invalid service token.")
     return str(caller)
 

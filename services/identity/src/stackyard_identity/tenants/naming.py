@@ -8,9 +8,12 @@ the tenant's uuid in its description where the API has one.
 
 from __future__ import annotations
 
+import uuid
+
 from stackyard_identity.tenants.models import Tenant
 
 __all__ = [
+    "marked_tenant",
     "marker",
     "network_name",
     "project_name",
@@ -43,6 +46,19 @@ def router_name(tenant: Tenant) -> str:
     return f"{tenant.name}-router"
 
 
+MARKER_PREFIX = "Stackyard tenant "
+
+
 def marker(tenant: Tenant) -> str:
     """The description that ties a cloud resource to its tenant."""
-    return f"Stackyard tenant {tenant.uuid}"
+    return f"{MARKER_PREFIX}{tenant.uuid}"
+
+
+def marked_tenant(description: str | None) -> uuid.UUID | None:
+    """The uuid of the tenant a `marker` description names; None for any other text."""
+    if not description or not description.startswith(MARKER_PREFIX):
+        return None
+    try:
+        return uuid.UUID(description.removeprefix(MARKER_PREFIX).strip())
+    except ValueError:
+        return None

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 __all__ = [
     "DEFAULT_QUOTAS",
     "cloud_quotas",
+    "limit_name",
     "quotas_from_limits",
     "volume_type_key",
 ]
@@ -75,6 +76,12 @@ def quotas_from_limits(
     for name, value in limits.items():
         quotas[LIMIT_NAMES.get(name, name)] = int(value)
     return quotas
+
+
+def limit_name(quota: str) -> str:
+    """The offering component (an order's limit) of platform quota `quota`: the reverse
+    of `quotas_from_limits`'s renaming."""
+    return next((limit for limit, name in LIMIT_NAMES.items() if name == quota), quota)
 
 
 def _gigabytes(mebibytes: int) -> int:

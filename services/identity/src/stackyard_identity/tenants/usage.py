@@ -4,12 +4,13 @@ platform's names and units (see `quotas`): the reverse of pushing them."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 from stackyard_common.openstack import OpenStackClient
 from stackyard_identity.tenants.quotas import COMPUTE, NETWORK, VOLUME, volume_type_key
 
-__all__ = ["read_quotas"]
+__all__ = ["platform_quotas", "read_quotas"]
 
 
 def _pair(entry: Any, used_key: str) -> tuple[int, int]:
@@ -32,8 +33,23 @@ async def read_quotas(
         session.request("volume", "GET", f"/os-quota-sets/{project_id}", params={"usage": True}),
         session.request("network", "GET", f"/quotas/{project_id}/details"),
     )
-    nova, cinder = compute.json()["quota_set"], volume.json()["quota_set"]
-    neutron = network.json()["quota"]
+    return platform_quotas(
+        compute.json()["quota_set"],
+        volume.json()["quota_set"],
+        network.json()["quota"],
+        storage_mode,
+    )
+
+
+def platform_quotas(
+    nova: Mapping[str, Any],
+    cinder: Mapping[str, Any],
+    neutron: Mapping[str, Any],
+    storage_mode: str,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Limits and usage by platform quota name from Nova's, Cinder's and Neutron's quota
+    sets; an entry is either a bare limit or a detailed `{"limit": ..., "in_use"/"used"}`
+    (so the sets `quotas.cloud_quotas` makes read back as what the cloud would hold)."""
     limits: dict[str, int] = {}
     usage: dict[str, int] = {}
     for source, mapping, used_key in (

@@ -1,0 +1,33 @@
+"""What the operators' endpoints share: the marketplace client and the tenant lookup."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stackyard_common.api import NotFound
+from stackyard_identity.operators.marketplace import MarketplaceLimits
+from stackyard_identity.tenants.models import Tenant
+
+__all__ = ["MarketplaceDep", "tenant_or_404"]
+
+
+def _marketplace(request: Request) -> MarketplaceLimits:
+    # `marketplace_transport` on the app's state replaces the network in tests.
+    return MarketplaceLimits(
+        request.app.state.settings, getattr(request.app.state, "marketplace_transport", None)
+    )
+
+
+MarketplaceDep = Annotated[MarketplaceLimits, Depends(_marketplace)]
+
+
+async def tenant_or_404(session: AsyncSession, tenant_uuid: uuid.UUID) -> Tenant:
+    """The tenant, locked for the request's transaction; `NotFound` when it is unknown."""
+    tenant = await session.get(Tenant, tenant_uuid, with_for_update=True)
+    if tenant is None:
+        raise NotFound("No such tenant.")
+    return tenant
