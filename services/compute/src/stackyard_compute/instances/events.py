@@ -3,12 +3,17 @@
     instance.created.v1          an instance record exists (CREATION_SCHEDULED)
     instance.state_changed.v1    its state or runtime state changed; ends an order when
                                  `order_result` is set
-    instance.deleted.v1          its record is gone (after DELETE or force_destroy)
+    instance.deleted.v1          its record is gone (after DELETE or force_destroy, or
+                                 when a pull found its server gone past the grace period)
+    instance.imported.v1         a server found in the tenant's cloud project without a
+                                 record now has one (OK), and a marketplace resource uuid
+    instance.metadata_changed.v1 the server's Nova metadata changed (`metadata`)
 
-Payloads carry `instance_uuid`, `tenant_uuid`, `marketplace_resource_uuid`,
-`backend_id`, `name`, `state`, `runtime_state`, `error_message`, `flavor_name`,
-`cores`, `ram`, `internal_ips`, `external_ips`, `action` besides the audit fields.
-Marketplace follows its `OpenStack.Instance` orders with them.
+Payloads carry `instance_uuid`, `tenant_uuid`, `project_uuid`, `customer_uuid`,
+`marketplace_resource_uuid`, `backend_id`, `name`, `state`, `runtime_state`,
+`error_message`, `backend_missing_since`, `flavor_name`, `cores`, `ram`, `disk`,
+`internal_ips`, `external_ips`, `action` besides the audit fields. Marketplace follows
+its `OpenStack.Instance` orders with them, and makes the resources of imported ones.
 """
 
 from __future__ import annotations
@@ -21,12 +26,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stackyard_compute.common.events import SYSTEM, Actor, publish_resource_event
 from stackyard_compute.instances.models import Instance
 
-__all__ = ["CREATED", "DELETED", "STATE_CHANGED", "addresses", "instance_event"]
+__all__ = [
+    "CREATED",
+    "DELETED",
+    "IMPORTED",
+    "METADATA_CHANGED",
+    "STATE_CHANGED",
+    "addresses",
+    "instance_event",
+]
 
 CREATED = "instance.created.v1"
 STATE_CHANGED = "instance.state_changed.v1"
 DELETED = "instance.deleted.v1"
-_VERBS = {CREATED: "was scheduled for creation", STATE_CHANGED: "is now {}", DELETED: "was deleted"}
+IMPORTED = "instance.imported.v1"
+METADATA_CHANGED = "instance.metadata_changed.v1"
+_VERBS = {
+    CREATED: "was scheduled for creation",
+    STATE_CHANGED: "is now {}",
+    DELETED: "was deleted",
+    IMPORTED: "found in the cloud without a record: imported",
+    METADATA_CHANGED: "has new metadata from the cloud",
+}
 
 
 def addresses(instance: Instance) -> tuple[list[str], list[str]]:
@@ -45,12 +66,17 @@ async def instance_event(
     *,
     actor: Actor = SYSTEM,
     order: uuid.UUID | None = None,
+    note: str = "",
     **extra: Any,
 ) -> None:
-    """Record the event `kind` about `instance` in `session`'s transaction."""
+    """Record the event `kind` about `instance` in `session`'s transaction; `note` ends
+    the audit message (why it happened, when the state alone does not say)."""
     message = f"Instance {instance.name} {_VERBS[kind].format(instance.state)}."
     if instance.state == "ERRED" and instance.error_message:
         message = f"{message} {instance.error_message}"
+    if note:
+        message = f"{message} {note}"
+    missing = instance.backend_missing_since
     internal, external = addresses(instance)
     await publish_resource_event(
         session,
@@ -61,6 +87,8 @@ async def instance_event(
         fields={
             "instance_uuid": str(instance.uuid),
             "tenant_uuid": str(instance.tenant_uuid),
+            "project_uuid": str(instance.project_uuid),
+            "customer_uuid": str(instance.customer_uuid),
             "marketplace_resource_uuid": (
                 str(instance.marketplace_resource_uuid)
                 if instance.marketplace_resource_uuid
@@ -71,9 +99,11 @@ async def instance_event(
             "state": instance.state,
             "runtime_state": instance.runtime_state,
             "error_message": instance.error_message,
+            "backend_missing_since": missing.isoformat() if missing else None,
             "flavor_name": instance.flavor_name,
             "cores": instance.cores,
             "ram": instance.ram,
+            "disk": instance.disk,
             "internal_ips": internal,
             "external_ips": external,
             "action": instance.action,

@@ -5,7 +5,9 @@ security groups, floating IPs, key, zone, group): the provisioning saga works fr
 `volumes`, `ports` and `floating_ips` list what was made for the instance, as made
 (`[{"uuid", "role"}]`, `[{"backend_id", "network_id", "subnet_id", "fixed_ips",
 "mac_address"}]`, `[{"backend_id", "address", "port_id", "allocated"}]`). `action` and
-`action_details` say what the instance waits for, if anything.
+`action_details` say what the instance waits for, if anything. `server_metadata` is
+the server's Nova metadata as last pulled (column and API field `metadata`);
+`backend_missing_since` says since when a pull has found the server gone.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from sqlalchemy import DateTime, Integer, String, Text, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from stackyard_common.resources.pulls import MissingMark
 from stackyard_common.resources.records import ResourceColumns
 from stackyard_compute.models import Base
 
 __all__ = ["Instance"]
 
 
-class Instance(ResourceColumns, Base):
+class Instance(ResourceColumns, MissingMark, Base):
     """One instance; `ram` and `disk` in MiB."""
 
     __tablename__ = "instances"
@@ -50,3 +53,5 @@ class Instance(ResourceColumns, Base):
     start_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     marketplace_resource_uuid: Mapped[UUID | None] = mapped_column(Uuid, unique=True)
     marketplace_offering_uuid: Mapped[UUID | None] = mapped_column(Uuid)
+    # `metadata` is the declarative base's own attribute: the column keeps the name.
+    server_metadata: Mapped[dict[str, str]] = mapped_column("metadata", JSONB, default=dict)

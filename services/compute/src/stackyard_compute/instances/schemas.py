@@ -181,6 +181,11 @@ class InstanceRead(BaseModel):
     customer_uuid: UUID
     marketplace_resource_uuid: UUID | None
     start_time: datetime | None
+    metadata: dict[str, str] = Field(description="The server's Nova metadata, as last pulled.")
+    backend_missing_since: datetime | None = Field(
+        description="Since when pulls have found the server gone from the cloud (null while "
+        "the cloud has it); the record goes once the grace period has passed."
+    )
     progress: Progress | None
     created: datetime
     modified: datetime

@@ -83,6 +83,8 @@ async def instance_reads(
                 customer_uuid=instance.customer_uuid,
                 marketplace_resource_uuid=instance.marketplace_resource_uuid,
                 start_time=instance.start_time,
+                metadata=dict(instance.server_metadata),
+                backend_missing_since=instance.backend_missing_since,
                 progress=progress_of(await saga_progress(session, instance.uuid)),
                 created=instance.created,
                 modified=instance.modified,
