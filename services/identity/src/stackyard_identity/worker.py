@@ -1,4 +1,5 @@
-"""The identity service's arq worker: its consumers, the tenant sagas and their runtime."""
+"""The identity service's arq worker: its consumers, the tenant sagas and their runtime,
+and the scheduled tenant tasks."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from arq import run_worker
 
+from stackyard_common.jobs import PeriodicJob
 from stackyard_common.worker import worker_settings
 from stackyard_identity.audit.consumers import audit_consumer
 from stackyard_identity.tenants.ordering import tenant_orders_consumer
@@ -14,8 +16,9 @@ from stackyard_identity.tenants.sagas.maintenance import pull_tenant, pull_tenan
 from stackyard_identity.tenants.sagas.provisioning import provision_tenant, update_tenant_quotas
 from stackyard_identity.tenants.sagas.teardown import teardown_tenant
 from stackyard_identity.tenants.settings import openstack_settings
+from stackyard_identity.tenants.tasks import TENANT_JOBS
 
-__all__ = ["SAGAS", "main", "settings"]
+__all__ = ["PERIODIC_JOBS", "SAGAS", "main", "settings"]
 
 SAGAS = (
     provision_tenant,
@@ -24,12 +27,16 @@ SAGAS = (
     pull_tenant,
     pull_tenant_properties,
 )
+PERIODIC_JOBS: list[PeriodicJob] = [*TENANT_JOBS]
 
 
 def settings() -> dict[str, Any]:
     """The worker's arq settings: the common machinery plus the tenants' runtime."""
     base = worker_settings(
-        "identity", consumers=[audit_consumer, tenant_orders_consumer], sagas=SAGAS
+        "identity",
+        consumers=[audit_consumer, tenant_orders_consumer],
+        sagas=SAGAS,
+        periodic_jobs=PERIODIC_JOBS,
     )
     common_startup, common_shutdown = base["on_startup"], base["on_shutdown"]
     openstack = openstack_settings()

@@ -6,9 +6,12 @@
     STACKYARD_OPENSTACK__TENANT_CREDENTIALS_VISIBLE  show tenant credentials to project users
     STACKYARD_OPENSTACK__MAX_CONCURRENCY           cloud calls in flight per cloud and process
     STACKYARD_OPENSTACK__SAGA_CONCURRENCY          tenant sagas one worker drives at once
+    STACKYARD_OPENSTACK__STUCK_DELETING_AFTER      seconds a tenant may stay deleting (24 h)
+    STACKYARD_OPENSTACK__STUCK_UPDATING_AFTER      seconds a tenant may stay updating (1 h)
 
 Defaults are the specification's: SSH, ping, RDP and web groups; an allocation pool from
-`.10` to `.200`; credentials hidden.
+`.10` to `.200`; credentials hidden; a tenant deleting for a day, or updating for an hour,
+with no saga working on it, is marked ERRED by the scheduled tasks.
 """
 
 from __future__ import annotations
@@ -97,6 +100,12 @@ class OpenStackSettings(BaseSettings):
     max_concurrency: int = Field(default=32, ge=1, description="Calls in flight per cloud.")
     saga_concurrency: int = Field(default=64, ge=1, description="Tenant sagas per worker.")
     external_networks_cache_seconds: float = Field(default=60.0, ge=0)
+    stuck_deleting_after: int = Field(
+        default=24 * 3600, ge=60, description="Seconds deleting before ERRED."
+    )
+    stuck_updating_after: int = Field(
+        default=3600, ge=60, description="Seconds updating before ERRED."
+    )
 
 
 @lru_cache(maxsize=1)

@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from stackyard_common.openstack import NotFound
 from stackyard_common.sagas import Saga, Step, StepContext, StepFailed
 from stackyard_identity.tenants.models import TenantState
+from stackyard_identity.tenants.refresh import ProjectGone, cloud_quotas_of
 from stackyard_identity.tenants.sagas.context import TenantStep
 from stackyard_identity.tenants.sagas.errors import refusals_fail
 from stackyard_identity.tenants.sagas.marks import mark, mark_erred
 from stackyard_identity.tenants.sagas.property_steps import pull_properties
 from stackyard_identity.tenants.sagas.provisioning import cloud_step
-from stackyard_identity.tenants.usage import read_quotas
 
 __all__ = ["pull_tenant", "pull_tenant_properties"]
 
@@ -28,15 +27,10 @@ __all__ = ["pull_tenant", "pull_tenant_properties"]
 async def pull_quotas(ctx: StepContext) -> Mapping[str, Any] | None:
     """The cloud's limits become the tenant's quotas; its usage, the tenant's usage."""
     step = await TenantStep.load(ctx)
-    if not step.tenant.backend_id:
-        raise StepFailed("the tenant has no project in the cloud")
-    cloud = await step.cloud()
     try:
-        await cloud.identity.get_project(step.tenant.backend_id)
-    except NotFound as error:
-        raise StepFailed(f"the tenant's project {step.tenant.backend_id} is gone") from error
-    mode = str(step.options.get("storage_mode", "fixed"))
-    limits, usage = await read_quotas(cloud, step.tenant.backend_id, mode)
+        limits, usage = await cloud_quotas_of(await step.cloud(), step.tenant)
+    except ProjectGone as error:
+        raise StepFailed(str(error)) from error
     await step.save(quotas={**step.tenant.quotas, **limits}, usage=usage)
     return None
 
