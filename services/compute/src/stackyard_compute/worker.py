@@ -16,6 +16,11 @@ from stackyard_compute.flavors.properties import properties_consumer
 from stackyard_compute.instances.action_sagas import ACTION_SAGAS, DELETE_SAGAS
 from stackyard_compute.instances.ordering import instance_orders_consumer
 from stackyard_compute.instances.provisioning import provision_instance
+from stackyard_compute.instances.tasks import (
+    PULL_INSTANCES,
+    RECOVER_LOST_INSTANCES,
+    REFRESH_INSTANCE_METADATA,
+)
 from stackyard_compute.server_groups.sagas import SAGAS as SERVER_GROUP_SAGAS
 from stackyard_compute.volumes.projection import volumes_consumer
 
@@ -34,7 +39,11 @@ CONSUMERS = (
     volumes_consumer,
     instance_orders_consumer,
 )
-PERIODIC_JOBS: list[PeriodicJob] = []
+PERIODIC_JOBS: list[PeriodicJob] = [
+    PULL_INSTANCES,
+    RECOVER_LOST_INSTANCES,
+    REFRESH_INSTANCE_METADATA,
+]
 SAGA_CONCURRENCY = 128
 
 
