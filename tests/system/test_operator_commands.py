@@ -118,6 +118,8 @@ async def test_drift_is_reported_and_pushed_and_a_dry_run_changes_nothing(
         ("vcpu", 3, 16),
         ("storage", 102400, 512000),
     }
+    outsider = journey.organisation("Not staff").owner
+    assert outsider.get(f"/api/openstack-tenants/{tenant}/quota_drift/").status_code == 403
     listed = journey.staff.get(
         "/api/openstack-tenants/quota_drift/?only_drifted=true&page_size=300"
     )
@@ -206,6 +208,35 @@ def test_write_checks_leave_the_cloud_as_they_found_it(journey: Journey, ordered
     for step in ("security group", "network", "volume", "server group", "floating IP", "instance"):
         assert f"✓ create {step}" in run.stdout
         assert f"✓ delete {step}" in run.stdout
+    assert journey.emulator.get("/_emulator/inventory").json() == before
+
+
+def test_write_checks_clean_up_after_a_failure_midway(journey: Journey, ordered: Ordered) -> None:
+    before = journey.emulator.get("/_emulator/inventory").json()
+    rule = {
+        "service": "volume",
+        "method": "POST",
+        "path_regex": "/volumes$",
+        "error_rate": 1.0,
+        "status": 500,
+    }
+    assert journey.emulator.post("/_emulator/faults", json=rule).status_code == 201
+    try:
+        run = stackyard(
+            journey.platform,
+            "validate-openstack-services",
+            "--offering-uuid",
+            ordered.offering["uuid"],
+            "--test-writes",
+        )
+    finally:
+        journey.emulator.delete("/_emulator/faults")
+    assert run.returncode == 1
+    assert "✗ create volume" in run.stdout
+    assert "create server group" not in run.stdout  # nothing more is made after a failure
+    for made in ("subnet", "network", "security group"):
+        assert f"✓ delete {made}" in run.stdout
+    assert "FAILED: create volume" in run.stdout
     assert journey.emulator.get("/_emulator/inventory").json() == before
 
 

@@ -14,10 +14,13 @@ traceback.
 from __future__ import annotations
 
 import asyncio
+import logging
+import sys
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
+import structlog
 import typer
 
 from stackyard_cli.operators.leftovers import drop_leftover_projects
@@ -34,7 +37,17 @@ TenantOption = Annotated[
 ]
 
 
+def _quiet_logs() -> None:
+    # The OpenStack client logs every call at info level: right for a service's log,
+    # noise between a command's own lines. Warnings and errors still reach stderr.
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
+
+
 def _run(work: Callable[[Platform], Coroutine[Any, Any, int]]) -> None:
+    _quiet_logs()
     try:
         code = asyncio.run(work(Platform(get_settings())))
     except OperatorError as error:
