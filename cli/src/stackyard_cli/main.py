@@ -15,6 +15,7 @@ from stackyard_cli.platform import up
 from stackyard_cli.platform.gateway import write_gateway
 from stackyard_cli.platform.openapi import merged_openapi
 from stackyard_cli.platform.preflight import check_dependencies
+from stackyard_cli.tasks import app as tasks_app
 from stackyard_common.dbadmin import bootstrap_database, drop_database, migrate_all
 from stackyard_common.events.deadletters import main as dead_letters_main
 from stackyard_common.settings import get_settings
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The database: roles, schemas, migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(tasks_app, name="tasks")
 
 RunDir = Annotated[Path, typer.Option(help="Where generated files and runtime state go.")]
 
