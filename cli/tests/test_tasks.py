@@ -14,15 +14,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from arq.connections import RedisSettings as ArqRedisSettings
 from arq.worker import Worker
 from redis.asyncio import Redis
 from sqlalchemy import update
 from typer.testing import CliRunner
 
 from stackyard_cli.main import app
+from stackyard_cli.tasks import commands
+from stackyard_cli.tasks.catalogue import Catalogue, Task
 from stackyard_common.db import Database
+from stackyard_common.jobs import PeriodicJob, cron_job
 from stackyard_common.settings import Settings, get_settings
-from stackyard_common.worker import heartbeat_key
+from stackyard_common.worker import heartbeat_key, queue_name
 from stackyard_identity.tenants.models import Tenant
 from stackyard_identity.worker import settings as identity_worker_settings
 
@@ -184,3 +188,53 @@ async def test_run_runs_the_task_in_the_worker_and_prints_its_summary(
     code, out, err = await _stackyard("tasks", "run", "mark-stuck-updating-tenants", "--no-wait")
     assert code == 0, (out, err)
     assert "enqueued to the identity worker as job mark-stuck-updating-tenants:now:" in out
+
+
+async def _explode(ctx: dict[str, object]) -> None:
+    raise RuntimeError("the cloud said no")
+
+
+async def _dawdle(ctx: dict[str, object]) -> dict[str, int]:
+    await asyncio.sleep(2)
+    return {"done": 1}
+
+
+async def test_a_failing_or_slow_task_is_reported_without_a_traceback(
+    platform_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = f"jobs-{uuid.uuid4().hex[:6]}"
+    jobs = [
+        PeriodicJob("explode", _explode, every=timedelta(hours=1)),
+        PeriodicJob("dawdle", _dawdle, every=timedelta(hours=1)),
+    ]
+    found = Catalogue({job.name: Task(service, job, job, None) for job in jobs})
+    monkeypatch.setattr(commands, "catalogue", lambda schedule: found)
+    url = platform_settings.redis.url.get_secret_value()
+    worker = Worker(
+        cron_jobs=[cron_job(job) for job in jobs],
+        redis_settings=ArqRedisSettings.from_dsn(url),
+        queue_name=queue_name(platform_settings, service),
+        handle_signals=False,
+        poll_delay=0.05,
+    )
+    main = asyncio.create_task(worker.main())
+    redis = Redis.from_url(url)
+    await redis.set(heartbeat_key(platform_settings, service), time.time(), ex=60)
+    try:
+        failed = await asyncio.to_thread(runner.invoke, app, ["tasks", "run", "explode"])
+        slow = await asyncio.to_thread(
+            runner.invoke, app, ["tasks", "run", "dawdle", "--timeout", "0.5"]
+        )
+    finally:
+        main.cancel()
+        await asyncio.gather(main, return_exceptions=True)
+        await worker.close()
+        await redis.delete(heartbeat_key(platform_settings, service))
+        await redis.aclose()
+    assert failed.exit_code == 1
+    assert "explode failed after" in failed.output
+    assert "RuntimeError: the cloud said no" in failed.output
+    assert slow.exit_code == 1
+    assert "has not ended after" in slow.output
+    assert "it goes on in the worker" in slow.output
+    assert "Traceback" not in failed.output + slow.output
