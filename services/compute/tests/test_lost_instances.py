@@ -44,6 +44,11 @@ async def test_a_server_made_in_the_cloud_is_imported_once(
     cloudyard: Cloudyard, tenant: Tenant
 ) -> None:
     server = await direct_server(cloudyard, tenant, "web-1")
+    client = await cloudyard.clouds.client(tenant.uuid)
+    (port,) = await client.network.list_ports(device_id=server.id)
+    floating = await client.network.create_floating_ip(
+        tenant.networks["external_network_id"], port_id=port.id
+    )
 
     assert await recover(cloudyard, tenant) == {"imported": 1, "known": 0, "skipped": 0}
 
@@ -63,8 +68,16 @@ async def test_a_server_made_in_the_cloud_is_imported_once(
     assert instance.image_name.startswith("cirros")
     assert (instance.customer_uuid, instance.project_uuid) == (tenant.customer, tenant.project)
     assert instance.marketplace_resource_uuid is not None
-    assert len(instance.ports) == 1
+    assert [p["backend_id"] for p in instance.ports] == [port.id]
     assert instance.ports[0]["network_id"] == tenant.networks["internal_network_id"]
+    assert instance.floating_ips == [
+        {
+            "backend_id": floating.id,
+            "address": floating.floating_ip_address,
+            "port_id": port.id,
+            "allocated": False,
+        }
+    ]
     assert instance.ports[0]["fixed_ips"][0]["ip_address"].startswith("10.20.0.")
     ((kind, payload),) = await published(cloudyard, instance.uuid)
     assert kind == "instance.imported.v1"
@@ -85,6 +98,7 @@ async def test_a_server_made_in_the_cloud_is_imported_once(
     )
     assert view.status_code == 200, view.text
     assert view.json()["internal_ips"] == [instance.ports[0]["fixed_ips"][0]["ip_address"]]
+    assert view.json()["external_ips"] == [floating.floating_ip_address]
 
     assert await recover(cloudyard, tenant) == {"imported": 0, "known": 1, "skipped": 0}
     assert len(await records_of(cloudyard, tenant)) == 1

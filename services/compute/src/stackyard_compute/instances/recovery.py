@@ -15,8 +15,8 @@ advisory lock per tenant keeps two recoveries from importing the same server twi
 
 What the record takes: the server's name, status, flavor (name, cores, RAM, disk: from
 the tenant's flavors, else asked from Nova), image, zone, key pair, security groups,
-metadata and launch time; its ports (one call per server) with their floating IPs (one
-listing per tenant). Volumes are storage's, which recovers them itself.
+metadata and launch time; its ports and their floating IPs (one listing of each per
+tenant, when it has lost servers). Volumes are storage's, which recovers them itself.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from stackyard_common.resources.records import ResourceState
 from stackyard_common.tenants import TenantRecord
 from stackyard_compute.common.runtime import CloudClients
 from stackyard_compute.flavors.models import TenantImage
+from stackyard_compute.instances.cloud_ports import port_view
 from stackyard_compute.instances.events import IMPORTED, instance_event
 from stackyard_compute.instances.models import Instance
 from stackyard_compute.instances.provision_steps import MARK
@@ -88,6 +89,7 @@ class _Lookups:
     def __init__(self, session: AsyncSession, client: OpenStackClient, tenant: uuid.UUID):
         self.session, self.client, self.tenant = session, client, tenant
         self.flavors: dict[str, FlavorValues] = {}
+        self._ports: dict[str, list[dict[str, Any]]] | None = None
         self._floating: dict[str, list[dict[str, Any]]] | None = None
 
     async def load(self) -> None:
@@ -118,6 +120,16 @@ class _Lookups:
             )
         )
         return found.scalar_one_or_none() or ""
+
+    async def ports(self, server_id: str) -> list[dict[str, Any]]:
+        """The server's ports, as an instance records them (one listing a run)."""
+        if self._ports is None:
+            self._ports = {}
+            for port in await self.client.network.list_ports():
+                if port.device_id:
+                    subnet = str(port.fixed_ips[0].get("subnet_id") or "") if port.fixed_ips else ""
+                    self._ports.setdefault(port.device_id, []).append(port_view(port, subnet))
+        return self._ports.get(server_id, [])
 
     async def floating_ips(self, port_ids: list[str]) -> list[dict[str, Any]]:
         """The floating IPs on these ports, as an instance records borrowed ones."""
@@ -150,31 +162,13 @@ def _groups(server: Server) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
-async def _ports(client: OpenStackClient, server: Server) -> list[dict[str, Any]]:
-    ports = []
-    for interface in await client.compute.list_server_interfaces(server.id):
-        fixed = [dict(item) for item in interface.fixed_ips]
-        ports.append(
-            {
-                "backend_id": interface.id,
-                "name": "",
-                "network_id": interface.net_id,
-                "subnet_id": str(fixed[0].get("subnet_id") or "") if fixed else "",
-                "fixed_ips": fixed,
-                "mac_address": interface.mac_addr,
-                "security_groups": [],
-            }
-        )
-    return ports
-
-
 async def _record(tenant: TenantRecord, server: Server, lookups: _Lookups) -> Instance:
     assert tenant.customer_uuid is not None  # checked by the caller
     assert tenant.project_uuid is not None
     flavor_id = str(server.flavor.get("id") or "")
     await lookups.flavor(flavor_id)
     image_id = str(server.image.get("id") or "") if isinstance(server.image, dict) else ""
-    ports = await _ports(lookups.client, server)
+    ports = await lookups.ports(server.id)
     record = Instance(
         uuid=uuid.uuid4(),
         name="",
