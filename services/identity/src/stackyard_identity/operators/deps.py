@@ -25,9 +25,13 @@ def _marketplace(request: Request) -> MarketplaceLimits:
 MarketplaceDep = Annotated[MarketplaceLimits, Depends(_marketplace)]
 
 
-async def tenant_or_404(session: AsyncSession, tenant_uuid: uuid.UUID) -> Tenant:
-    """The tenant, locked for the request's transaction; `NotFound` when it is unknown."""
-    tenant = await session.get(Tenant, tenant_uuid, with_for_update=True)
+async def tenant_or_404(
+    session: AsyncSession, tenant_uuid: uuid.UUID, *, lock: bool = True
+) -> Tenant:
+    """The tenant, row-locked for the request's transaction unless `lock` is false (a
+    push holds the lock while it writes to the cloud, so no saga starts meanwhile);
+    `NotFound` when it is unknown."""
+    tenant = await session.get(Tenant, tenant_uuid, with_for_update=lock)
     if tenant is None:
         raise NotFound("No such tenant.")
     return tenant

@@ -15,10 +15,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stackyard_common.sagas import saga_progress
 from stackyard_identity.operators.marketplace import MarketplaceLimits
 from stackyard_identity.tenants.models import Tenant, TenantState
 from stackyard_identity.tenants.quotas import cloud_quotas, quotas_from_limits, volume_type_key
+from stackyard_identity.tenants.refresh import saga_busy
 from stackyard_identity.tenants.runtime import TenantRuntime
 from stackyard_identity.tenants.usage import platform_quotas, read_quotas
 
@@ -100,9 +100,8 @@ async def unchecked_reason(session: AsyncSession, tenant: Tenant) -> str:
         return "the tenant has no project in the cloud"
     if tenant.state != TenantState.OK:
         return f"the tenant is {tenant.state}"
-    progress = await saga_progress(session, tenant.uuid)
-    if progress is not None and progress.state in ("running", "compensating"):
-        return f"the tenant is busy: {progress.text}"
+    if await saga_busy(session, tenant.uuid):
+        return "a saga is working on the tenant"
     return ""
 
 

@@ -88,7 +88,7 @@ async def quota_drift(
     runtime: TenantRuntimeDep,
     marketplace: MarketplaceDep,
 ) -> TenantDrift:
-    tenant = await tenant_or_404(session, tenant_uuid)
+    tenant = await tenant_or_404(session, tenant_uuid, lock=False)
     async with cloud_errors():
         return await tenant_drift(session, runtime, marketplace, tenant)
 
@@ -123,7 +123,7 @@ async def import_quotas(
     runtime: TenantRuntimeDep,
     marketplace: MarketplaceDep,
 ) -> QuotaImport:
-    tenant = await tenant_or_404(session, tenant_uuid)
+    tenant = await tenant_or_404(session, tenant_uuid, lock=False)
     async with cloud_errors():
         return await import_tenant_quotas(
             session, runtime, marketplace, tenant, dry_run=data.dry_run

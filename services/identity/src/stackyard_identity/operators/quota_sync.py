@@ -2,10 +2,10 @@
 
 push     the marketplace's limits that the cloud does not hold are set in the cloud
          (with the code the tenant sagas push quotas with), and in the tenant's record;
-         one `tenant.updated.v1` names the quotas pushed.
-import   the cloud's limits become the marketplace resource's limits (the components its
-         offering sells), and the cloud's limits and usage the tenant's quotas and usage
-         (what a pull of the tenant does).
+         one `tenant.updated.v1` (`changed: ["quotas"]`, `quotas_changed`) says so.
+import   the cloud's limits and usage become the tenant's quotas and usage (the
+         scheduled quota pull's `refresh_quotas`), then the cloud's limits the marketplace
+         resource's limits (the components its offering sells).
 
 `dry_run` reports what either would do and changes nothing, in the cloud or in a record.
 """
@@ -21,9 +21,9 @@ from stackyard_identity.operators.marketplace import MarketplaceLimits
 from stackyard_identity.tenants.events import UPDATED, tenant_event
 from stackyard_identity.tenants.models import Tenant
 from stackyard_identity.tenants.quotas import limit_name
+from stackyard_identity.tenants.refresh import Outcome, ProjectGone, cloud_quotas_of, refresh_quotas
 from stackyard_identity.tenants.runtime import TenantRuntime
 from stackyard_identity.tenants.sagas.quota_steps import push_cloud_quotas
-from stackyard_identity.tenants.usage import read_quotas
 
 __all__ = ["QuotaImport", "QuotaPush", "import_tenant_quotas", "push_tenant_quotas"]
 
@@ -67,9 +67,12 @@ async def push_tenant_quotas(
     cloud = await runtime.clouds.client(tenant.connection_uuid)
     mode = str(tenant.options.get("storage_mode", "fixed"))
     await push_cloud_quotas(cloud, tenant.backend_id, quotas, mode)
+    changed = {name: [tenant.quotas.get(name), value] for name, value in quotas.items()}
     tenant.quotas = {**tenant.quotas, **quotas}
     await session.flush()
-    await tenant_event(session, UPDATED, tenant, actor=actor, changed=sorted(quotas))
+    await tenant_event(
+        session, UPDATED, tenant, actor=actor, changed=["quotas"], quotas_changed=changed
+    )
     return QuotaPush(drift=drift, pushed=True)
 
 
@@ -81,8 +84,10 @@ async def import_tenant_quotas(
     *,
     dry_run: bool,
 ) -> QuotaImport:
-    """Import the cloud's limits and usage of `tenant` into the marketplace and into the
-    tenant's record."""
+    """Import the cloud's limits and usage of `tenant` into its record (as the scheduled
+    quota pull does, with its events) and then into the marketplace resource. `tenant`
+    must not be row-locked by the caller: the record is written in a transaction of its
+    own."""
     brief = {"tenant_uuid": str(tenant.uuid), "tenant_name": tenant.name}
     reason = await unchecked_reason(session, tenant)
     if reason:
@@ -90,21 +95,21 @@ async def import_tenant_quotas(
     assert tenant.marketplace_resource_uuid is not None
     await runtime.clouds.identity_keys()
     cloud = await runtime.clouds.client(tenant.connection_uuid)
-    mode = str(tenant.options.get("storage_mode", "fixed"))
-    held, usage = await read_quotas(cloud, tenant.backend_id, mode)
+    try:
+        held, usage = await cloud_quotas_of(cloud, tenant)
+    except ProjectGone as error:
+        return QuotaImport(**brief, checked=False, reason=str(error))
+    changed_quotas: dict[str, list[int | None]] = {
+        name: [tenant.quotas.get(name), value]
+        for name, value in sorted(held.items())
+        if tenant.quotas.get(name) != value
+    }
+    if not dry_run and await refresh_quotas(runtime, tenant) == Outcome.BUSY:
+        return QuotaImport(**brief, checked=False, reason="a saga started working on the tenant")
     components = {limit_name(quota): value for quota, value in held.items()}
     changed_limits = await marketplace.import_limits(
         tenant.marketplace_resource_uuid, components, dry_run=dry_run
     )
-    new_quotas = {**tenant.quotas, **held}
-    changed_quotas: dict[str, list[int | None]] = {
-        name: [tenant.quotas.get(name), value]
-        for name, value in sorted(new_quotas.items())
-        if tenant.quotas.get(name) != value
-    }
-    if not dry_run:
-        tenant.quotas, tenant.usage = new_quotas, usage
-        await session.flush()
     return QuotaImport(
         **brief,
         checked=True,
