@@ -9,9 +9,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import update
 
 from stackyard_common.sagas import Saga, Step, StepContext, start_saga
+from stackyard_common.settings import Settings, get_settings
 from stackyard_identity.tenants.models import Tenant
 from stackyard_identity.tenants.runtime import RUNTIME_KEY
 from stackyard_identity.tenants.settings import OpenStackSettings
@@ -22,6 +24,7 @@ from stackyard_identity.tenants.tasks import (
     pull_tenant_quotas,
 )
 from stackyard_identity.worker import PERIODIC_JOBS
+from stackyard_identity.worker import settings as worker_settings
 
 from .tenant_cloud import TenantCloud
 
@@ -78,6 +81,23 @@ def test_the_worker_declares_the_tenant_tasks() -> None:
         ("mark-stuck-deleting-tenants", "every 1d"),
         ("mark-stuck-updating-tenants", "every 1h"),
     ]
+
+
+def test_a_schedule_override_changes_the_workers_cron(
+    platform_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "STACKYARD_SCHEDULE", '{"pull-tenant-quotas": 1800, "mark-stuck-updating-tenants": 900}'
+    )
+    get_settings.cache_clear()
+    try:
+        jobs = {job.name: job for job in worker_settings()["cron_jobs"]}
+    finally:
+        get_settings.cache_clear()  # the next reader sees the environment without the override
+    quotas, updating = jobs["pull-tenant-quotas"], jobs["mark-stuck-updating-tenants"]
+    assert (quotas.hour, quotas.minute) == (None, {0, 30})
+    assert (updating.hour, updating.minute) == (None, {0, 15, 30, 45})
+    assert jobs["pull-tenant-properties"].hour == 0  # not overridden: daily at midnight
 
 
 async def test_a_tenant_stuck_deleting_without_a_saga_ends_erred(
