@@ -13,7 +13,7 @@ import asyncio
 import dataclasses
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -40,6 +40,7 @@ __all__ = [
 
 HEARTBEAT_STALE = timedelta(minutes=3)  # the heartbeat beats every minute
 POLL_EVERY = 0.25
+RECHECK_WORKER_EVERY = 60.0
 
 Progress = Callable[[str, float], None]
 """Told the job's status (`queued`, `in_progress`, ...) and the seconds since it was
@@ -88,8 +89,10 @@ async def _check_alive(redis: ArqRedis, settings: Settings, service: str) -> Non
         )
 
 
-async def _wait(job: Job, timeout: float, progress: Progress) -> Outcome:
-    started = time.monotonic()
+async def _wait(
+    job: Job, timeout: float, progress: Progress, alive: Callable[[], Awaitable[None]]
+) -> Outcome:
+    started = checked = time.monotonic()
     while True:
         status: JobStatus = await job.status()
         elapsed = time.monotonic() - started
@@ -98,6 +101,10 @@ async def _wait(job: Job, timeout: float, progress: Progress) -> Outcome:
             break
         if status is JobStatus.not_found:
             raise TaskError(f"job {job.job_id} vanished from the queue before it ended")
+        if time.monotonic() - checked >= RECHECK_WORKER_EVERY:
+            # A worker that died mid-job leaves it "in progress" until arq's own timeout.
+            await alive()
+            checked = time.monotonic()
         if elapsed >= timeout:
             raise TaskTimeout(
                 f"job {job.job_id} has not ended after {elapsed:.0f} s ({status.value}); "
@@ -150,7 +157,7 @@ async def run_task(
         if not wait:
             return Outcome(job.job_id, waited=False)
         limit = timeout if timeout is not None else task.job.timeout.total_seconds() + 60
-        return await _wait(job, limit, progress)
+        return await _wait(job, limit, progress, lambda: _check_alive(pool, settings, task.service))
     except RedisError as error:
         raise TaskError(f"Redis failed while running {task.name}: {error}") from None
     finally:
