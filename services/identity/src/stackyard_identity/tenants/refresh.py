@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.openstack import NotFound, OpenStackClient
 from stackyard_common.sagas import saga_progress
+from stackyard_common.sagas.tables import ACTIVE_STATES
 from stackyard_identity.tenants.events import PROPERTIES_PULLED, UPDATED, tenant_event
 from stackyard_identity.tenants.models import Tenant, TenantState
 from stackyard_identity.tenants.runtime import TenantRuntime
@@ -33,9 +34,6 @@ __all__ = [
     "refresh_quotas",
     "saga_busy",
 ]
-
-LIVE_SAGA_STATES = ("running", "compensating")
-
 
 class ProjectGone(Exception):
     """The tenant has no project in its cloud (never had one, or it was deleted there)."""
@@ -52,7 +50,7 @@ class Outcome(StrEnum):
 async def saga_busy(session: AsyncSession, tenant_uuid: uuid.UUID) -> bool:
     """Whether a saga is working on the tenant now (its newest run has not ended)."""
     progress = await saga_progress(session, tenant_uuid)
-    return progress is not None and progress.state in LIVE_SAGA_STATES
+    return progress is not None and progress.state in ACTIVE_STATES
 
 
 async def cloud_quotas_of(
