@@ -35,6 +35,7 @@ __all__ = [
     "saga_busy",
 ]
 
+
 class ProjectGone(Exception):
     """The tenant has no project in its cloud (never had one, or it was deleted there)."""
 
