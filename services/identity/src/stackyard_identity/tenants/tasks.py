@@ -11,7 +11,9 @@ one identity worker at a time and on demand by `stackyard tasks run <name>`:
 
 External networks are network's records: its `pull-networks` (every 2 h) reads them
 with each tenant's network. Each task returns a summary (counts, and the names of the
-tenants it changed or could not reach) and is idempotent.
+tenants it changed or could not reach) and is idempotent. A pull that cannot reach a
+tenant (its cloud fails, its project is gone) names it in `errors` and leaves its state
+alone: staff decide (`pull` marks it ERRED when its project is gone).
 """
 
 from __future__ import annotations
