@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -64,8 +65,10 @@ class Platform:
 
     async def offering(self, reference: str) -> dict[str, Any]:
         """The marketplace offering of that uuid or name."""
+        # A query parameter: a name may hold anything, slashes included.
+        query = urlencode({"reference": reference})
         offering: dict[str, Any] = await self.call(
-            "marketplace", "GET", f"/internal/offerings/{reference}"
+            "marketplace", "GET", f"/internal/offerings?{query}"
         )
         return offering
 

@@ -1,7 +1,8 @@
 """The marketplace's internal API for operators' commands and identity's quota checks,
 on the marketplace's own port only (service tokens; the gateway never routes it).
 
-    GET /internal/offerings/{uuid or name}      an offering: its type and cloud connection
+    GET /internal/offerings?reference=          an offering by uuid or exact name: its type
+                                                and cloud connection
     GET /internal/resources/{uuid}              a resource: its state and limits
     PUT /internal/resources/{uuid}/limits       import limits into a resource
 
@@ -65,7 +66,7 @@ def _resource(resource: Resource) -> dict[str, Any]:
     }
 
 
-@router.get("/internal/offerings/{reference}")
+@router.get("/internal/offerings")
 async def offering_by_reference(
     reference: str, caller: ServiceCaller, session: SessionDep
 ) -> dict[str, Any]:
