@@ -72,6 +72,14 @@ def test_a_schedule_that_cannot_align_is_refused_naming_the_task(
     assert "Traceback" not in result.output
 
 
+def test_a_schedule_that_is_not_json_is_refused_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STACKYARD_SCHEDULE", '{"pull-networks": 36')
+    result = runner.invoke(app, ["tasks", "list"])
+    assert result.exit_code == 1
+    assert 'error parsing value for field "schedule"' in result.output
+    assert "Traceback" not in result.output
+
+
 def test_an_unknown_task_is_named_with_the_known_ones() -> None:
     result = runner.invoke(app, ["tasks", "run", "pull-everything"])
     assert result.exit_code == 2

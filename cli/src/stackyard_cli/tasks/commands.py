@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from stackyard_cli.tasks.catalogue import Catalogue, Task, catalogue
 from stackyard_cli.tasks.report import ProgressLine, summary_lines, task_table
@@ -42,6 +43,8 @@ def _settings() -> Settings:
             str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors()
         )
         raise _fail(f"the settings are invalid: {problems}") from None
+    except SettingsError as error:  # e.g. STACKYARD_SCHEDULE that is not a JSON object
+        raise _fail(f"the settings are invalid: {error} (is it JSON?)") from None
 
 
 def _known(found: Catalogue) -> str:
