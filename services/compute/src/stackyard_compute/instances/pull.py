@@ -37,7 +37,11 @@ from stackyard_common.tenants import TenantRecord
 from stackyard_compute.common.runtime import CloudClients
 from stackyard_compute.instances.events import DELETED, STATE_CHANGED, instance_event
 from stackyard_compute.instances.models import Instance
-from stackyard_compute.instances.server_values import apply_server, tenant_flavors
+from stackyard_compute.instances.server_values import (
+    apply_server,
+    flavors_to_look_up,
+    tenant_flavors,
+)
 from stackyard_compute.instances.stuck_creations import end_stuck_creations
 
 __all__ = ["GONE", "locked_records", "pull_tenant_instances", "settled_uuids"]
@@ -97,7 +101,7 @@ async def pull_tenant_instances(
     compared = [
         record for record in records if record.state in BUSY_STATES or record.uuid in settled_before
     ]
-    flavors = await tenant_flavors(session, tenant.uuid)
+    flavors = await tenant_flavors(session, tenant.uuid, flavors_to_look_up(compared, servers))
     earlier = {record.uuid: record.error_message for record in compared if record.error_message}
 
     def apply(record: Instance, server: Server) -> bool:

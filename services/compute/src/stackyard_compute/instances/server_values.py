@@ -12,7 +12,7 @@ that was ERRED by it is OK again.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -24,7 +24,14 @@ from stackyard_common.resources.records import ResourceState
 from stackyard_compute.flavors.models import Flavor
 from stackyard_compute.instances.models import Instance
 
-__all__ = ["FlavorValues", "apply_server", "flavor_values", "server_fault", "tenant_flavors"]
+__all__ = [
+    "FlavorValues",
+    "apply_server",
+    "flavor_values",
+    "flavors_to_look_up",
+    "server_fault",
+    "tenant_flavors",
+]
 
 FlavorValues = Mapping[str, Any]
 """`flavor_name`, `cores`, `ram` and `disk` (MiB) of one flavor, as a record has them."""
@@ -33,10 +40,33 @@ NAME_LENGTH = 150  # the records' `name` column
 ERROR = "ERROR"
 
 
-async def tenant_flavors(session: AsyncSession, tenant: uuid.UUID) -> dict[str, FlavorValues]:
-    """The tenant's flavors by the cloud's id, as record values (one query)."""
-    rows = await session.execute(select(Flavor).where(Flavor.tenant_uuid == tenant))
+async def tenant_flavors(
+    session: AsyncSession, tenant: uuid.UUID, only: Collection[str] | None = None
+) -> dict[str, FlavorValues]:
+    """The tenant's flavors (those with the cloud's ids `only`, if given) by the cloud's
+    id, as record values (one query; none for an empty `only`)."""
+    if only is not None and not only:
+        return {}
+    query = select(Flavor).where(Flavor.tenant_uuid == tenant)
+    if only is not None:
+        query = query.where(Flavor.backend_id.in_(list(only)))
+    rows = await session.execute(query)
     return {flavor.backend_id: flavor_values(flavor) for flavor in rows.scalars()}
+
+
+def flavors_to_look_up(records: Iterable[Instance], servers: Iterable[Server]) -> set[str]:
+    """The flavors a pull needs the figures of: those of servers whose record has another
+    flavor, or none known yet (most pulls need none)."""
+    by_server = {record.backend_id: record for record in records if record.backend_id}
+    wanted = set()
+    for server in servers:
+        flavor_id = str(server.flavor.get("id") or "")
+        record = by_server.get(server.id)
+        if record is None or not flavor_id:
+            continue
+        if record.flavor_backend_id != flavor_id or not record.flavor_name:
+            wanted.add(flavor_id)
+    return wanted
 
 
 def flavor_values(flavor: Flavor) -> FlavorValues:
