@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from stackyard_cli import volume_metadata
 from stackyard_cli.operators import register as register_operator_commands
 from stackyard_cli.platform import up
 from stackyard_cli.platform.gateway import write_gateway
@@ -140,3 +141,4 @@ def openapi(
 
 
 register_operator_commands(app)
+volume_metadata.register(app)

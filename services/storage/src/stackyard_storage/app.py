@@ -7,6 +7,7 @@ from stackyard_common.app import create_service_app
 from stackyard_common.settings import Settings
 from stackyard_storage.backups.endpoints import router as backups_router
 from stackyard_storage.common.runtime import runtime_lifespan
+from stackyard_storage.pulls.internal import router as internal_operators_router
 from stackyard_storage.snapshots.endpoints import router as snapshots_router
 from stackyard_storage.volume_types.endpoints import router as volume_types_router
 from stackyard_storage.volumes.action_endpoints import router as volume_actions_router
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             backups_router,
             volume_types_router,
             internal_volumes_router,
+            internal_operators_router,
         ],
         lifespans=[runtime_lifespan],
     )

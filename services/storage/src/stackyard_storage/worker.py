@@ -13,6 +13,7 @@ from stackyard_common.worker import worker_settings
 from stackyard_storage.backups.sagas import SAGAS as BACKUP_SAGAS
 from stackyard_storage.common.expiry import EXPIRE_COPIES
 from stackyard_storage.common.runtime import RUNTIME_KEY, StorageRuntime, default_clouds
+from stackyard_storage.pulls.jobs import PULL_JOBS
 from stackyard_storage.snapshots.sagas import SAGAS as SNAPSHOT_SAGAS
 from stackyard_storage.volume_types.service import properties_consumer, pull_volume_zones
 from stackyard_storage.volumes.ordering import volume_orders_consumer
@@ -22,7 +23,7 @@ __all__ = ["CONSUMERS", "PERIODIC_JOBS", "SAGAS", "main", "settings"]
 
 SAGAS = (*VOLUME_SAGAS, *SNAPSHOT_SAGAS, *BACKUP_SAGAS, pull_volume_zones)
 CONSUMERS = (memberships_consumer, tenants_consumer, properties_consumer, volume_orders_consumer)
-PERIODIC_JOBS: list[PeriodicJob] = [EXPIRE_COPIES]
+PERIODIC_JOBS: list[PeriodicJob] = [EXPIRE_COPIES, *PULL_JOBS]
 SAGA_CONCURRENCY = 64
 
 

@@ -58,7 +58,10 @@ async def create_cloud_volume(ctx: StepContext) -> Mapping[str, Any]:
             snapshot_id=ctx.data.get("snapshot_id") or None,
             metadata={MARK: str(volume.uuid)},
         )
-    await step.save(backend_id=found.id, runtime_state=found.status or "")
+    # The metadata too, so that the record starts as the cloud has it (with the mark).
+    await step.save(
+        backend_id=found.id, runtime_state=found.status or "", cloud_metadata=dict(found.metadata)
+    )
     return {"backend_id": found.id}
 
 
