@@ -52,7 +52,10 @@ async def compare_kind(
     settings: PullSettings,
 ) -> KindPull:
     """Compare `tenant`'s records of `kind` with `found` (listed from `listed_since`, on
-    the database's clock); the records are changed in the session, not yet flushed."""
+    the database's clock); the records are changed in the session, and its events made.
+
+    Call it with autoflush off: the changes are written by one flush after every kind
+    is compared (and a flush would expire the server-set columns the events read)."""
     model = kind.model
     records = list(
         (
@@ -80,10 +83,7 @@ async def compare_kind(
     for record in result.expired:
         pull.events.append(kind.event(kind.deleted, record))
         pull.expired.append(record.uuid)
-    # Events are made before any further query: a query flushes, and the flush expires
-    # the server-set columns of what it wrote.
-    with session.no_autoflush:
-        erred = await _end_stuck(session, kind, result.busy_records, now, settings)
+    erred = await _end_stuck(session, kind, result.busy_records, now, settings)
     for record, order in erred:
         extra = {"order_result": "erred"} if order else {}
         pull.events.append(kind.event(kind.state_changed, record, order, **extra))

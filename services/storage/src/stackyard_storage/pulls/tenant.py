@@ -74,12 +74,13 @@ async def pull_tenant_volumes(
     )
     now = now or datetime.now(UTC)
     listed_since = await _database_time(session, started)
-    pulls = [
-        await compare_kind(
-            session, kind, key, found, now=now, listed_since=listed_since, settings=settings
-        )
-        for kind, found in ((VOLUMES, volumes), (SNAPSHOTS, snapshots))
-    ]
+    with session.no_autoflush:
+        pulls = [
+            await compare_kind(
+                session, kind, key, found, now=now, listed_since=listed_since, settings=settings
+            )
+            for kind, found in ((VOLUMES, volumes), (SNAPSHOTS, snapshots))
+        ]
     await session.flush()
     for pull in pulls:
         if pull.expired:
