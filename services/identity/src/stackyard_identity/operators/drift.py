@@ -115,6 +115,9 @@ async def tenant_drift(
         return TenantDrift.of(tenant, checked=False, reason=reason)
     assert tenant.marketplace_resource_uuid is not None
     limits = await marketplace.limits(tenant.marketplace_resource_uuid)
+    if limits is None:
+        reason = f"its marketplace resource {tenant.marketplace_resource_uuid} is gone"
+        return TenantDrift.of(tenant, checked=False, reason=reason)
     await runtime.clouds.identity_keys()
     cloud = await runtime.clouds.client(tenant.connection_uuid)
     mode = str(tenant.options.get("storage_mode", "fixed"))

@@ -49,9 +49,15 @@ class MarketplaceLimits:
         answer: dict[str, Any] = response.json()
         return answer
 
-    async def limits(self, resource: uuid.UUID) -> dict[str, int]:
-        """The limits of marketplace resource `resource`, by component."""
-        answer = await self._call("GET", f"/internal/resources/{resource}")
+    async def limits(self, resource: uuid.UUID) -> dict[str, int] | None:
+        """The limits of marketplace resource `resource`, by component; None when the
+        marketplace no longer has it, or has it terminated (its limits bind nothing)."""
+        try:
+            answer = await self._call("GET", f"/internal/resources/{resource}")
+        except NotFound:
+            return None
+        if answer["state"] == "Terminated":
+            return None
         return {str(name): int(value) for name, value in answer["limits"].items()}
 
     async def import_limits(

@@ -2,7 +2,8 @@
 
 push     the marketplace's limits that the cloud does not hold are set in the cloud
          (with the code the tenant sagas push quotas with), and in the tenant's record;
-         one `tenant.updated.v1` (`changed: ["quotas"]`, `quotas_changed`) says so.
+         one `tenant.updated.v1` (`changed: ["quotas"]`, `quotas_pushed`: the cloud's
+         value before and the value pushed, by quota) says so.
 import   the cloud's limits and usage become the tenant's quotas and usage (the
          scheduled quota pull's `refresh_quotas`), then the cloud's limits the marketplace
          resource's limits (the components its offering sells).
@@ -67,11 +68,13 @@ async def push_tenant_quotas(
     cloud = await runtime.clouds.client(tenant.connection_uuid)
     mode = str(tenant.options.get("storage_mode", "fixed"))
     await push_cloud_quotas(cloud, tenant.backend_id, quotas, mode)
-    changed = {name: [tenant.quotas.get(name), value] for name, value in quotas.items()}
+    # What the cloud held before, beside what it holds now: the record may have agreed
+    # with the marketplace all along.
+    pushed = {d.quota: [d.cloud, d.marketplace] for d in drift.differences}
     tenant.quotas = {**tenant.quotas, **quotas}
     await session.flush()
     await tenant_event(
-        session, UPDATED, tenant, actor=actor, changed=["quotas"], quotas_changed=changed
+        session, UPDATED, tenant, actor=actor, changed=["quotas"], quotas_pushed=pushed
     )
     return QuotaPush(drift=drift, pushed=True)
 
@@ -93,6 +96,9 @@ async def import_tenant_quotas(
     if reason:
         return QuotaImport(**brief, checked=False, reason=reason)
     assert tenant.marketplace_resource_uuid is not None
+    if await marketplace.limits(tenant.marketplace_resource_uuid) is None:
+        reason = f"its marketplace resource {tenant.marketplace_resource_uuid} is gone"
+        return QuotaImport(**brief, checked=False, reason=reason)
     await runtime.clouds.identity_keys()
     cloud = await runtime.clouds.client(tenant.connection_uuid)
     try:
