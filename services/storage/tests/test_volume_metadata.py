@@ -4,7 +4,10 @@ nothing."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
+
+import pytest
 
 from stackyard_cli.operators.platform import OperatorError
 from stackyard_cli.volume_metadata import pull_metadata
@@ -115,3 +118,16 @@ async def test_a_tenant_whose_cloud_fails_is_reported_and_counted(
     assert failed == 1
     assert "failed: storage answered 503" in lines[0]
     assert lines[-1] == "0 volume(s) changed in 0 tenant(s), 1 failed"
+
+
+async def test_the_operators_api_answers_only_the_platform_and_only_for_usable_tenants(
+    storage: Storage, tenant: Tenant
+) -> None:
+    call = _storage_call(storage)
+    listed = await call("GET", "/internal/operators/tenants", None)
+    assert {"uuid": str(tenant.uuid), "name": f"tenant-{tenant.uuid.hex[:6]}"} in listed
+    anonymous = await storage.client.get("/internal/operators/tenants")
+    assert anonymous.status_code == 401
+    unknown = f"/internal/operators/tenants/{uuid.uuid4()}/pull-volume-metadata"
+    with pytest.raises(OperatorError, match="storage answered 404"):
+        await call("POST", unknown, {"dry_run": True})
