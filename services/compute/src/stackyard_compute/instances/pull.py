@@ -1,6 +1,7 @@
 """The bulk pull of a tenant's instances: one paginated, detailed server listing of the
-tenant's cloud project, compared with all the tenant's instance records in one pass
-(`stackyard_common.resources.pulls.reconcile`), written in one flush.
+tenant's cloud project, compared with all the tenant's instances in one pass
+(`stackyard_common.resources.pulls.reconcile`), the differences written in one
+statement.
 
 - A settled instance takes its server's values (`server_values`): changed → event.
 - A settled instance whose server is gone is marked: ERRED, `backend_missing_since`,
@@ -12,31 +13,35 @@ tenant's cloud project, compared with all the tenant's instance records in one p
 - Servers without a record are only counted (`unknown`): `recovery` imports them.
 
 Events are `instance.state_changed.v1` (and `instance.deleted.v1`), in the same
-transaction. The records are read twice: their states before the listing, then
-row-locked after it. A record that was not settled before the listing (a creation that
-ended while the cloud answered) is left for the next pull, since the listing may
-predate its server; the lock keeps an action from starting between the comparison and
-the write. The caller's session is used on both sides of the listing, so its
-transaction stays open (idle) while the cloud answers one list call.
+transaction. The cloud is listed first, with no database work begun (no connection
+waits on the cloud), then the instances are read row-locked (`pull_rows`), so that no
+action starts between the comparison and the write. An instance whose server is not
+listed but that changed less than `SETTLING` before the listing began (a creation that
+ended while the cloud answered: the listing may predate its server) is not marked yet
+but left for the next pull (`recent`); the margin also covers the clocks of workers and
+database disagreeing a little.
 """
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.openstack.compute import Server
 from stackyard_common.resources.pulls import PullSettings, pull_settings, reconcile, stuck
-from stackyard_common.resources.records import BUSY_STATES, SETTLED_STATES
+from stackyard_common.resources.records import SETTLED_STATES
 from stackyard_common.tenants import TenantRecord
 from stackyard_compute.common.runtime import CloudClients
 from stackyard_compute.instances.events import DELETED, STATE_CHANGED, instance_event
-from stackyard_compute.instances.models import Instance
+from stackyard_compute.instances.pull_rows import (
+    PulledInstance,
+    locked_rows,
+    whole_records,
+    write_rows,
+)
 from stackyard_compute.instances.server_values import (
     apply_server,
     flavors_to_look_up,
@@ -44,39 +49,28 @@ from stackyard_compute.instances.server_values import (
 )
 from stackyard_compute.instances.stuck_creations import end_stuck_creations
 
-__all__ = ["GONE", "locked_records", "pull_tenant_instances", "settled_uuids"]
+__all__ = ["GONE", "SETTLING", "pull_tenant_instances"]
 
 log = structlog.get_logger(__name__)
 
 GONE = "The server is gone from the cloud."
-
-
-async def settled_uuids(session: AsyncSession, tenant: uuid.UUID) -> set[uuid.UUID]:
-    """The tenant's instances that are settled (OK or ERRED) now."""
-    rows = await session.execute(
-        select(Instance.uuid).where(
-            Instance.tenant_uuid == tenant, Instance.state.in_(SETTLED_STATES)
-        )
-    )
-    return set(rows.scalars())
-
-
-async def locked_records(session: AsyncSession, tenant: uuid.UUID) -> list[Instance]:
-    """All the tenant's instances, fresh and row-locked (in uuid order, so that two pulls
-    never deadlock) until the transaction ends."""
-    rows = await session.execute(
-        select(Instance)
-        .where(Instance.tenant_uuid == tenant)
-        .order_by(Instance.uuid)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return list(rows.scalars())
+SETTLING = timedelta(minutes=1)
 
 
 def _gone_since(moment: datetime | None) -> str:
     when = f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if moment else "a while"
     return f"Its server has been gone from the cloud since {when}."
+
+
+def _settling(row: PulledInstance, listed: set[str], listed_at: datetime) -> bool:
+    """Whether the row would be marked missing although it settled during the listing."""
+    return (
+        row.state in SETTLED_STATES
+        and row.backend_missing_since is None
+        and bool(row.backend_id)
+        and row.backend_id not in listed
+        and row.modified > listed_at - SETTLING
+    )
 
 
 async def pull_tenant_instances(
@@ -90,60 +84,58 @@ async def pull_tenant_instances(
     """Pull the tenant's instances from its cloud project (see the module's docstring),
     in `session`'s transaction (no commit); the pass in numbers: `changed`, `missing`,
     `returned`, `expired`, `busy`, `unknown`, `unchanged`, `stuck` (ended ERRED) and
-    `recent` (left for the next pull). Cloud errors propagate before anything is
-    written."""
+    `recent` (left for the next pull). A cloud error propagates before the database is
+    touched. `now` and `settings` are for tests (the clock, `pull_settings()`)."""
     now = now or datetime.now(UTC)
     settings = settings or pull_settings()
-    settled_before = await settled_uuids(session, tenant.uuid)
+    listed_at = datetime.now(UTC)
     client = await clouds.client(tenant.uuid)
     servers: list[Server] = await client.compute.list_servers()
-    records = await locked_records(session, tenant.uuid)
-    compared = [
-        record for record in records if record.state in BUSY_STATES or record.uuid in settled_before
-    ]
+    rows = await locked_rows(session, tenant.uuid)
+    listed = {server.id for server in servers}
+    compared = [row for row in rows if not _settling(row, listed, listed_at)]
     flavors = await tenant_flavors(session, tenant.uuid, flavors_to_look_up(compared, servers))
-    earlier = {record.uuid: record.error_message for record in compared if record.error_message}
+    earlier = {row.uuid: row.error_message for row in compared if row.error_message}
 
-    def apply(record: Instance, server: Server) -> bool:
-        return apply_server(record, server, flavors)
+    def apply(row: PulledInstance, server: Server) -> bool:
+        return apply_server(row, server, flavors)
 
     result = reconcile(
         compared, servers, apply=apply, now=now, grace=settings.grace, missing_message=GONE
     )
-    for record in result.missing:
-        if earlier.get(record.uuid):  # keep why it had failed before it went missing
-            record.error_message = f"{GONE} Before that: {earlier[record.uuid]}"
+    for row in result.missing:
+        if earlier.get(row.uuid):  # keep why it had failed before it went missing
+            row.error_message = f"{GONE} Before that: {earlier[row.uuid]}"
     ended = await end_stuck_creations(
         session,
         stuck(result.busy_records, now=now, deadline=settings.deadline),
         now=now,
         deadline=settings.deadline,
     )
-    for record in result.expired:
-        await session.delete(record)
+    written = [*result.changed, *result.missing, *result.returned]
+    written += [creation.record for creation in ended]
+    await write_rows(session, written)
+    records = await whole_records(session, [row.uuid for row in [*written, *result.expired]])
+    for row in result.expired:
+        await session.delete(records[row.uuid])
     await session.flush()
 
-    for record in result.changed:
-        await instance_event(session, STATE_CHANGED, record, note="Pulled from the cloud.")
-    for record in result.missing:
-        await instance_event(session, STATE_CHANGED, record)
-    for record in result.returned:
-        await instance_event(
-            session, STATE_CHANGED, record, note="Its server is back in the cloud."
-        )
-    for record in result.expired:
-        await instance_event(
-            session,
-            DELETED,
-            record,
-            note=_gone_since(record.backend_missing_since),
-        )
+    async def announce(rows: list[PulledInstance], kind: str, **extra: Any) -> None:
+        for row in rows:
+            await instance_event(session, kind, records[row.uuid], **extra)
+
+    await announce(result.changed, STATE_CHANGED, note="Pulled from the cloud.")
+    await announce(result.missing, STATE_CHANGED)
+    await announce(result.returned, STATE_CHANGED, note="Its server is back in the cloud.")
+    for row in result.expired:
+        note = _gone_since(row.backend_missing_since)
+        await instance_event(session, DELETED, records[row.uuid], note=note)
     for creation in ended:
         extra: dict[str, Any] = {"order_result": "erred"} if creation.order else {}
         await instance_event(
-            session, STATE_CHANGED, creation.instance, order=creation.order, **extra
+            session, STATE_CHANGED, records[creation.record.uuid], order=creation.order, **extra
         )
-    counts = {**result.counts(), "stuck": len(ended), "recent": len(records) - len(compared)}
+    counts = {**result.counts(), "stuck": len(ended), "recent": len(rows) - len(compared)}
     if any(counts[kind] for kind in ("changed", "missing", "returned", "expired", "stuck")):
         log.info("instances pulled", tenant_uuid=str(tenant.uuid), **counts)
     return counts

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,10 +22,10 @@ from stackyard_common.openstack.compute import Server
 from stackyard_common.resources.pulls import changed_fields
 from stackyard_common.resources.records import ResourceState
 from stackyard_compute.flavors.models import Flavor
-from stackyard_compute.instances.models import Instance
 
 __all__ = [
     "FlavorValues",
+    "ServerFields",
     "apply_server",
     "flavor_values",
     "flavors_to_look_up",
@@ -35,6 +35,24 @@ __all__ = [
 
 FlavorValues = Mapping[str, Any]
 """`flavor_name`, `cores`, `ram` and `disk` (MiB) of one flavor, as a record has them."""
+
+
+class ServerFields(Protocol):
+    """What a pull reads and writes on an instance (a record or a pulled row)."""
+
+    backend_id: str
+    state: str
+    error_message: str
+    runtime_state: str
+    name: str
+    key_name: str
+    availability_zone: str
+    flavor_backend_id: str
+    flavor_name: str
+    cores: int
+    ram: int
+    disk: int
+
 
 NAME_LENGTH = 150  # the records' `name` column
 ERROR = "ERROR"
@@ -54,7 +72,7 @@ async def tenant_flavors(
     return {flavor.backend_id: flavor_values(flavor) for flavor in rows.scalars()}
 
 
-def flavors_to_look_up(records: Iterable[Instance], servers: Iterable[Server]) -> set[str]:
+def flavors_to_look_up(records: Iterable[ServerFields], servers: Iterable[Server]) -> set[str]:
     """The flavors a pull needs the figures of: those of servers whose record has another
     flavor, or none known yet (most pulls need none)."""
     by_server = {record.backend_id: record for record in records if record.backend_id}
@@ -101,7 +119,7 @@ def _values(server: Server, flavors: Mapping[str, FlavorValues]) -> dict[str, An
     return values
 
 
-def apply_server(record: Instance, server: Server, flavors: Mapping[str, FlavorValues]) -> bool:
+def apply_server(record: ServerFields, server: Server, flavors: Mapping[str, FlavorValues]) -> bool:
     """Bring a settled record to its server's values; True when anything changed."""
     was_error = record.runtime_state == ERROR
     changed = changed_fields(record, _values(server, flavors))

@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import cast, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
@@ -37,16 +37,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stackyard_common.resources.records import ResourceState
 from stackyard_common.sagas import saga_runs
 from stackyard_common.sagas.tables import ACTIVE_STATES
-from stackyard_compute.instances.models import Instance
 
-__all__ = ["EndedCreation", "end_abandoned_run", "end_stuck_creations", "newest_runs"]
+__all__ = ["Creation", "EndedCreation", "end_abandoned_run", "end_stuck_creations", "newest_runs"]
+
+
+class Creation(Protocol):
+    """What is read and written of an instance being created (a record or a row)."""
+
+    uuid: uuid.UUID
+    state: str
+    error_message: str
+
+
+C = TypeVar("C", bound=Creation)
 
 
 @dataclass(frozen=True, slots=True)
-class EndedCreation:
+class EndedCreation(Generic[C]):
     """An instance ended ERRED here, and the order that made it (if any)."""
 
-    instance: Instance
+    record: C
     order: uuid.UUID | None
 
 
@@ -111,13 +121,13 @@ def _order(run: Any) -> uuid.UUID | None:
 
 async def end_stuck_creations(
     session: AsyncSession,
-    records: Sequence[Instance],
+    records: Sequence[C],
     *,
     now: datetime,
     deadline: timedelta,
-) -> list[EndedCreation]:
+) -> list[EndedCreation[C]]:
     """End ERRED, with a readable reason, those of `records` (creating past `deadline`,
-    row-locked by the caller) whose provisioning is not live; the caller flushes and
+    row-locked by the caller) whose provisioning is not live; the caller writes and
     announces them."""
     runs = await newest_runs(session, [record.uuid for record in records])
     ended = []
