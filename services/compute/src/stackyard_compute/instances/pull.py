@@ -120,8 +120,8 @@ async def pull_tenant_instances(
         await session.delete(records[row.uuid])
     await session.flush()
 
-    async def announce(rows: list[PulledInstance], kind: str, **extra: Any) -> None:
-        for row in rows:
+    async def announce(group: list[PulledInstance], kind: str, **extra: Any) -> None:
+        for row in group:
             await instance_event(session, kind, records[row.uuid], **extra)
 
     await announce(result.changed, STATE_CHANGED, note="Pulled from the cloud.")
