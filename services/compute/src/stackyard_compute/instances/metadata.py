@@ -2,9 +2,9 @@
 (`server_metadata`, the API's `metadata`) from one detailed server listing, each change
 announced by `instance.metadata_changed.v1` (with the new `metadata`).
 
-Settled records only (OK, ERRED), as every pull: a record a saga works on takes its
-metadata at the next refresh, and its `modified` (the stuck-creation clock) is left
-alone.
+Settled records only (OK, ERRED), as every pull, row-locked in uuid order as the
+instance pull locks them: a record a saga works on takes its metadata at the next
+refresh, and its `modified` (the stuck-creation clock) is left alone.
 """
 
 from __future__ import annotations
@@ -29,11 +29,15 @@ async def refresh_instance_metadata(
     client = await clouds.client(tenant.uuid)
     servers = {server.id: server for server in await client.compute.list_servers()}
     records = await session.execute(
-        select(Instance).where(
+        select(Instance)
+        .where(
             Instance.tenant_uuid == tenant.uuid,
             Instance.backend_id != "",
             Instance.state.in_(SETTLED_STATES),
         )
+        # Locked in the pull's order: the two jobs meet at midnight without deadlocking.
+        .order_by(Instance.uuid)
+        .with_for_update()
     )
     changed = []
     unchanged = 0
