@@ -19,6 +19,7 @@ import httpx
 
 from stackyard_common.api.errors import ServiceUnavailable
 from stackyard_common.settings import Settings
+from stackyard_common.tls import client_context
 
 __all__ = ["call_service"]
 
@@ -43,7 +44,10 @@ async def call_service(
     url = settings.ports.service_url(service) + path
     headers = {"Authorization": f"Bearer {issue_service_token(settings, caller)}"}
     try:
-        async with httpx.AsyncClient(transport=transport, timeout=timeout) as client:
+        # The shared TLS context: httpx would build one per client (~20 ms of CPU).
+        async with httpx.AsyncClient(
+            transport=transport, timeout=timeout, verify=client_context()
+        ) as client:
             return await client.request(method, url, headers=headers, json=json, params=params)
     except httpx.HTTPError as error:
         raise ServiceUnavailable(f"The {service} service did not answer.") from error

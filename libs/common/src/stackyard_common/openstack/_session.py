@@ -21,6 +21,8 @@ from typing import Any, Self
 import httpx
 import structlog
 
+from stackyard_common.tls import client_context
+
 from ._auth import KeystoneAuth
 from ._config import CloudConfig
 from ._errors import ApiError, Timeout, Unavailable, error_for_response, request_id_of
@@ -61,7 +63,8 @@ class CloudSession:
         self._client = httpx.AsyncClient(
             auth=self.auth,
             transport=transport,
-            verify=config.verify_ssl,
+            # Shared: building a verifying context reads the CA bundle (~20 ms of CPU).
+            verify=client_context(config.verify_ssl),
             timeout=config.timeout,
             limits=httpx.Limits(
                 max_connections=config.max_concurrency,
