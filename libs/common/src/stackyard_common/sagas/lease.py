@@ -107,16 +107,17 @@ class Leases:
             ).all()
         return [Run.from_row(row) for row in rows]
 
-    async def renew(self, run_id: uuid.UUID) -> bool:
-        """Extend the lease of `run_id`; False when this worker no longer holds it."""
+    async def renew(self, run_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Extend the leases of `run_ids` in one statement; the ids of those this worker
+        still holds (the others it has lost)."""
         async with self.database.session() as session:
             result = await session.execute(
                 update(saga_runs)
-                .where(saga_runs.c.id == run_id, saga_runs.c.lease_owner == self.owner)
+                .where(saga_runs.c.id.in_(run_ids), saga_runs.c.lease_owner == self.owner)
                 .values(lease_expires_at=self._expiry())
                 .returning(saga_runs.c.id)
             )
-            return result.first() is not None
+            return set(result.scalars())
 
     async def checkpoint(
         self, session: AsyncSession, run_id: uuid.UUID, release: bool = False, **values: Any

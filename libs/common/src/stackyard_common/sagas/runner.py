@@ -2,10 +2,12 @@
 
 Per run and step: the step's start (and so its compensation, and its deadline) is
 checkpointed before its action runs; the action and the checkpoint that records its
-result commit in one transaction; a failed attempt is retried with back-off until the
-step's attempts or deadline run out; then the run compensates every started step in
-reverse and ends `compensated` (or `failed`, if a compensation keeps failing). Runs are
-claimed under a lease (see `lease`), so after a crash another worker resumes them.
+result commit in one transaction, and that checkpoint also records the next step's
+start, so a step costs one transaction of its own; a failed attempt is retried with
+back-off until the step's attempts or deadline run out; then the run compensates every
+started step in reverse and ends `compensated` (or `failed`, if a compensation keeps
+failing). Runs are claimed under a lease (see `lease`), so after a crash another worker
+resumes them; one task renews the leases of all the runs a runner drives at once.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class SagaRunner:
         self.poll_interval = poll_interval
         self.concurrency = concurrency
         self._active: set[asyncio.Task[None]] = set()
+        self._driving: dict[uuid.UUID, asyncio.Task[Any]] = {}
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -71,6 +74,7 @@ class SagaRunner:
     async def run(self) -> None:
         """Claim due runs and drive them, forever; on cancellation, stop the drivers and
         hand their leases back."""
+        renewer = asyncio.create_task(self._renew())
         try:
             while True:
                 free = self.concurrency - len(self._active)
@@ -88,16 +92,19 @@ class SagaRunner:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
         finally:
+            renewer.cancel()
             for task in list(self._active):
                 task.cancel()
-            await asyncio.gather(*self._active, return_exceptions=True)
+            await asyncio.gather(renewer, *self._active, return_exceptions=True)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._active.discard(task)
         self._wake.set()  # a slot is free
 
     async def _drive(self, run: Run) -> None:
-        renewer = asyncio.create_task(self._renew(run.id, asyncio.current_task()))
+        driver = asyncio.current_task()
+        assert driver is not None
+        self._driving[run.id] = driver
         try:
             with (
                 attached_trace(run.trace),
@@ -114,24 +121,31 @@ class SagaRunner:
             log.exception("saga driver failed")
             await self._release_quietly(run.id)
         finally:
-            renewer.cancel()
+            if self._driving.get(run.id) is driver:
+                del self._driving[run.id]
 
     async def _release_quietly(self, run_id: uuid.UUID) -> None:
         with contextlib.suppress(Exception):
             await self.leases.release(run_id)
 
-    async def _renew(self, run_id: uuid.UUID, driver: asyncio.Task[Any] | None) -> None:
+    async def _renew(self) -> None:
+        # One statement for every run driven, rather than one per run: fifty runs in
+        # flight would otherwise cost fifty transactions per interval.
         interval = self.leases.duration.total_seconds() / 3
         while True:
             await asyncio.sleep(interval)
+            driving = dict(self._driving)
+            if not driving:
+                continue
             try:
-                held = await self.leases.renew(run_id)
+                held = await self.leases.renew(list(driving))
             except Exception as error:  # keep trying; the fenced checkpoint is the guard
                 log.warning("saga lease renewal failed", error=repr(error))
                 continue
-            if not held and driver is not None:
-                driver.cancel()
-                return
+            for run_id, driver in driving.items():
+                # A driver that ended meanwhile may have handed its run to a new one.
+                if run_id not in held and self._driving.get(run_id) is driver:
+                    driver.cancel()
 
     async def _advance(self, saga: Saga, run: Run) -> bool:
         """Do one thing for the run; True while there is more to do right now."""
@@ -162,27 +176,36 @@ class SagaRunner:
 
     async def _start_step(self, step: Step, run: Run) -> None:
         # Recorded before the action runs: from here on, a failure compensates this step.
-        deadline = _now() + step.deadline
-        entry = self._log(run, step.name, "started")
+        values, entry = self._start_values(step, run, run.data)
+        async with self.database.session() as session:
+            await self.leases.checkpoint(session, run.id, **values, step_log=[*run.step_log, entry])
+        run.deadline, run.phase, run.attempts, run.received_event = (
+            values["deadline"],
+            "start",
+            0,
+            None,
+        )
+        run.step_log.append(entry)
+
+    def _start_values(
+        self, step: Step, run: Run, data: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The columns that record `step`'s start (with `data` as the run's data), and
+        its log entry."""
         wait_key: str | None = None
         if step.wait_for_event is not None:
             wait = step.wait_for_event
-            wait_key = str(run.data[wait.data_key] if wait.data_key else run.resource_uuid)
-        async with self.database.session() as session:
-            await self.leases.checkpoint(
-                session,
-                run.id,
-                deadline=deadline,
-                phase="start",
-                attempts=0,
-                step_name=step.name,
-                waiting_for=step.wait_for_event.type if step.wait_for_event else None,
-                wait_key=wait_key,
-                received_event=None,
-                step_log=[*run.step_log, entry],
-            )
-        run.deadline, run.phase, run.attempts, run.received_event = deadline, "start", 0, None
-        run.step_log.append(entry)
+            wait_key = str(data[wait.data_key] if wait.data_key else run.resource_uuid)
+        values = {
+            "deadline": _now() + step.deadline,
+            "phase": "start",
+            "attempts": 0,
+            "step_name": step.name,
+            "waiting_for": step.wait_for_event.type if step.wait_for_event else None,
+            "wait_key": wait_key,
+            "received_event": None,
+        }
+        return values, self._log(run, step.name, "started")
 
     async def _attempt(
         self, saga: Saga, run: Run, step: Step, function: Action, *, awaiting_next: bool
@@ -232,11 +255,10 @@ class SagaRunner:
         session: Any = None,
     ) -> bool:
         data = {**run.data, **(result or {})}
-        log_entry = self._log(run, step.name, "completed")
+        entries = [self._log(run, step.name, "completed")]
         last = run.step_index + 1 >= len(saga.steps)
         index = run.step_index if last else run.step_index + 1
         values: dict[str, Any] = {
-            "data": data,
             "step_index": index,
             "step_name": saga.steps[index].name,
             "phase": "start",
@@ -245,17 +267,25 @@ class SagaRunner:
             "waiting_for": None,
             "wait_key": None,
             "received_event": None,
-            "step_log": [*run.step_log, log_entry],
         }
         if last:
             values["state"] = "succeeded"
+        else:
+            # The next step starts in this same checkpoint: one transaction per step.
+            started, entry = self._start_values(saga.steps[index], run, data)
+            values.update(started)
+            entries.append(entry)
+        if result:
+            values["data"] = data
         async with contextlib.AsyncExitStack() as stack:
             if session is None:
                 session = await stack.enter_async_context(self.database.session())
-            await self.leases.checkpoint(session, run.id, release=last, **values)
+            await self.leases.checkpoint(
+                session, run.id, release=last, step_log=[*run.step_log, *entries], **values
+            )
         run.data, run.step_index, run.phase, run.attempts = data, index, "start", 0
-        run.deadline, run.received_event = None, None
-        run.step_log.append(log_entry)
+        run.deadline, run.received_event = values["deadline"], None
+        run.step_log.extend(entries)
         if last:
             run.state = "succeeded"
             log.info("saga succeeded")
