@@ -5,10 +5,14 @@ the platform's emulator, orders followed to their end, the emulator's inventory)
 from __future__ import annotations
 
 import ipaddress
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -17,6 +21,7 @@ from stackyard_common.testing.platform import RunningPlatform
 
 T = TypeVar("T")
 
+STACKYARD = str(Path(sys.executable).with_name("stackyard"))
 EMULATOR_ADMIN = {"username": "admin", "password": "secret", "tenant_name": "admin"}
 STAFF = ("admin", "admin")
 
@@ -30,6 +35,17 @@ def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 60.0) ->
             return found
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.2)
+
+
+def stackyard(platform: RunningPlatform, *args: str) -> subprocess.CompletedProcess[str]:
+    """`stackyard args` with the platform's settings, as an operator would run it."""
+    return subprocess.run(
+        [STACKYARD, *args],
+        env={**os.environ, **platform.variables},
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 def login(platform: RunningPlatform, username: str, password: str) -> httpx.Client:

@@ -12,13 +12,9 @@ a platform host) against the running platform and its emulator:
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,11 +23,9 @@ from pydantic import SecretStr
 from stackyard_common.openstack import CloudConfig, MemoryTokenCache, OpenStackClient
 from stackyard_common.testing.platform import RunningPlatform
 
-from .journey import EMULATOR_ADMIN, Journey
+from .journey import EMULATOR_ADMIN, Journey, stackyard
 
 pytestmark = pytest.mark.system
-
-STACKYARD = str(Path(sys.executable).with_name("stackyard"))
 
 
 @dataclass
@@ -41,17 +35,6 @@ class Ordered:
     offering: dict[str, Any]
     resource: str
     tenant: dict[str, Any]
-
-
-def stackyard(platform: RunningPlatform, *args: str) -> subprocess.CompletedProcess[str]:
-    """`stackyard args` with the platform's settings, as an operator would run it."""
-    return subprocess.run(
-        [STACKYARD, *args],
-        env={**os.environ, **platform.variables},
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
 
 
 @pytest.fixture(scope="module")
