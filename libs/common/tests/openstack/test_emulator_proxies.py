@@ -190,6 +190,31 @@ async def test_network_topology_floating_ips_security_and_rbac(cloud: OpenStackC
     assert not await cloud.network.delete_network(net.id)
 
 
+async def test_security_groups_and_rules_in_bulk(cloud: OpenStackClient) -> None:
+    web, ssh = await cloud.network.create_security_groups(
+        [{"name": _name("web"), "description": "web"}, {"name": _name("ssh")}]
+    )
+    assert web.description == "web"
+    rule = {"direction": "ingress", "protocol": "tcp", "remote_ip_prefix": "0.0.0.0/0"}
+    rules = [
+        {**rule, "security_group_id": web.id, "port_range_min": 443, "port_range_max": 443},
+        {**rule, "security_group_id": ssh.id, "port_range_min": 22, "port_range_max": 22},
+    ]
+    made = await cloud.network.create_security_group_rules(rules)
+    assert [(r.security_group_id, r.port_range_min) for r in made] == [(web.id, 443), (ssh.id, 22)]
+    # All or none: one duplicate refuses the lot, and nothing new is left behind.
+    extra = {**rule, "security_group_id": ssh.id, "port_range_min": 80, "port_range_max": 80}
+    with pytest.raises(Conflict):
+        await cloud.network.create_security_group_rules([extra, rules[1]])
+    ports = {
+        r.port_range_min
+        for r in (await cloud.network.get_security_group(ssh.id)).security_group_rules
+    }
+    assert 80 not in ports
+    assert 22 in ports
+    assert await cloud.network.create_security_group_rules([]) == []
+
+
 async def test_lists_follow_pagination(cloud: OpenStackClient) -> None:
     tag = f"page:{uuid.uuid4().hex[:8]}"
     made = [await cloud.network.create_network(_name("page"), tags=[tag]) for _ in range(5)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._neutron import FloatingIP, NeutronProxy, RBACPolicy, SecurityGroup, SecurityGroupRule
@@ -129,6 +130,15 @@ class NetworkAccessProxy(NeutronProxy):
             SecurityGroup, "security-groups", "security_group", attrs, retry_safe
         )
 
+    async def create_security_groups(
+        self, groups: Sequence[Mapping[str, Any]], *, project_id: str | None = None
+    ) -> list[SecurityGroup]:
+        """Create several security groups in one call, all or none: each mapping holds
+        a group's `name` and, optionally, its `description`. Never retried (a repeat
+        would make them twice): the caller looks for them before trying again."""
+        items = [{**group, "project_id": project_id} for group in groups]
+        return await self._n_create_many(SecurityGroup, "security-groups", items, False)
+
     async def update_security_group(
         self, group_id: str, *, name: str | None = None, description: str | None = None
     ) -> SecurityGroup:
@@ -178,6 +188,14 @@ class NetworkAccessProxy(NeutronProxy):
         return await self._n_create(
             SecurityGroupRule, "security-group-rules", "security_group_rule", attrs, True
         )
+
+    async def create_security_group_rules(
+        self, rules: Sequence[Mapping[str, Any]]
+    ) -> list[SecurityGroupRule]:
+        """Add several rules in one call, all or none: each mapping holds the keyword
+        arguments of `create_security_group_rule` and its `security_group_id`. A
+        duplicate among them fails the whole call with `Conflict` (so repeats are safe)."""
+        return await self._n_create_many(SecurityGroupRule, "security-group-rules", rules, True)
 
     async def delete_security_group_rule(
         self, rule_id: str, *, ignore_missing: bool = True

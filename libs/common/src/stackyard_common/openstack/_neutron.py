@@ -6,6 +6,7 @@ proxy in `network.py` is spelled out per resource on top of these few calls.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import Field
@@ -143,6 +144,17 @@ class NeutronProxy(Proxy):
             await self.set_tags(plural, created.id, tags)
             created = await self._n_get(model, plural, singular, created.id)
         return created
+
+    async def _n_create_many(
+        self, model: type[M], plural: str, items: Sequence[Mapping[str, Any]], retry_safe: bool
+    ) -> list[M]:
+        """Neutron's bulk create: every item in one call, made all or none."""
+        if not items:
+            return []
+        key = plural.replace("-", "_")
+        bodies = [{k: v for k, v in item.items() if v is not None} for item in items]
+        response = await self._call("POST", f"/{plural}", json={key: bodies}, retry_safe=retry_safe)
+        return [model.from_api(item) for item in response.json()[key]]
 
     async def _n_update(
         self, model: type[M], plural: str, singular: str, rid: str, attrs: dict[str, Any]
