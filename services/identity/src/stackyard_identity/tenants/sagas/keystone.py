@@ -1,8 +1,10 @@
 """Keystone steps: the tenant's project, its admin and tenant users, their role grants.
 
-Passwords are generated once, kept encrypted in the tenant's record, and set on the
-cloud's user whether the step made the user or found it (an earlier attempt may have
-made it with a password that was never saved).
+Keystone refuses a second project or user of the same name in a domain (409), so these
+steps create first and look only when refused: a repeated attempt finds what the first
+made. Passwords are generated once, kept encrypted in the tenant's record, and set on
+the cloud's user whether the step made the user or found it (an earlier attempt may
+have made it with a password that was never saved).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from stackyard_common.openstack import OpenStackClient
+from stackyard_common.openstack import Conflict, OpenStackClient
 from stackyard_common.sagas import StepContext, StepFailed
 from stackyard_identity.tenants.naming import marker, project_name, user_names
 from stackyard_identity.tenants.sagas.context import TenantStep
@@ -62,16 +64,23 @@ async def role_id(step: TenantStep, cloud: OpenStackClient, name: str) -> str:
 
 @refusals_fail
 async def create_project(ctx: StepContext) -> Mapping[str, Any]:
-    """Find or make the tenant's Keystone project; its id is the tenant's `backend_id`."""
+    """Make the tenant's Keystone project, or find the one an earlier attempt made; its
+    id is the tenant's `backend_id`."""
     step = await TenantStep.load(ctx)
     cloud = await step.cloud()
     domain = await domain_id(step, cloud)
     name = project_name(step.tenant)
-    project = await cloud.identity.find_project(name, domain_id=domain)
-    if project is None:
+    try:
         project = await cloud.identity.create_project(
             name, domain_id=domain, description=marker(step.tenant)
         )
+    except Conflict:
+        # Keystone keeps names unique in a domain: it is there already. Asking first
+        # would cost every tenant a call to spare the rare repeated attempt one.
+        found = await cloud.identity.find_project(name, domain_id=domain)
+        if found is None:
+            raise
+        project = found
     await step.save(backend_id=project.id)
     return {"project_id": project.id}
 
@@ -106,8 +115,7 @@ async def _ensure_user(
     role: str,
     description: str,
 ) -> str:
-    user = await cloud.identity.find_user(name, domain_id=domain)
-    if user is None:
+    try:
         user = await cloud.identity.create_user(
             name,
             SecretStr(password),
@@ -115,7 +123,13 @@ async def _ensure_user(
             default_project_id=project_id,
             description=description,
         )
-    else:
+    except Conflict:
+        # Made by an earlier attempt (names are unique in a domain), maybe with a
+        # password that was never saved: it gets this one.
+        found = await cloud.identity.find_user(name, domain_id=domain)
+        if found is None:
+            raise
+        user = found
         await cloud.identity.update_user(user.id, password=SecretStr(password))
     await cloud.identity.grant_project_role(project_id, user.id, role)
     return user.id

@@ -58,55 +58,59 @@ def _existing(rule: SecurityGroupRule) -> tuple[Any, ...]:
     )
 
 
-async def _add_rule(cloud: OpenStackClient, group: str, rule: RuleSpec) -> None:
+def _rule_attrs(group: str, rule: RuleSpec) -> dict[str, Any]:
     low, high = rule.port_range
-    # Neutron refuses a duplicate (Conflict): an earlier attempt made this rule.
-    with contextlib.suppress(Conflict):
-        await cloud.network.create_security_group_rule(
-            group,
-            direction=rule.direction,
-            ethertype=rule.ethertype,
-            protocol=rule.protocol,
-            port_range_min=low,
-            port_range_max=high,
-            remote_ip_prefix=rule.cidr,
-            description=rule.description or None,
-        )
+    return {
+        "security_group_id": group,
+        "direction": rule.direction,
+        "ethertype": rule.ethertype,
+        "protocol": rule.protocol,
+        "port_range_min": low,
+        "port_range_max": high,
+        "remote_ip_prefix": rule.cidr,
+        "description": rule.description or None,
+    }
 
 
-async def _ensure_group(
-    cloud: OpenStackClient,
-    project_id: str,
-    spec: SecurityGroupSpec,
-    description: str,
-    found: dict[str, SecurityGroup],
-) -> SecurityGroup:
-    group = found.get(spec.name)
-    if group is None:
-        group = await cloud.network.create_security_group(
-            spec.name, description=spec.description or description, project_id=project_id
-        )
-    have = {_existing(rule) for rule in group.security_group_rules}
-    missing = [rule for rule in spec.rules if _signature(rule) not in have]
-    await asyncio.gather(*(_add_rule(cloud, group.id, rule) for rule in missing))
-    return group
+async def _add_rules(cloud: OpenStackClient, rules: list[dict[str, Any]]) -> None:
+    try:
+        await cloud.network.create_security_group_rules(rules)  # all in one call
+    except Conflict:
+        # One of them exists (an earlier attempt's lost answer): add them one by one,
+        # each duplicate refused on its own.
+        for attrs in rules:
+            with contextlib.suppress(Conflict):
+                await cloud.network.create_security_group_rule(**attrs)
 
 
 @refusals_fail
 async def create_security_groups(ctx: StepContext) -> Mapping[str, Any]:
-    """Find or make each security group of the tenant, with its rules."""
+    """Find or make each security group of the tenant, with its rules: one listing,
+    then the missing groups in one call and the missing rules in another."""
     step = await TenantStep.load(ctx)
     cloud = await step.cloud()
     project_id = step.tenant.backend_id
+    specs = group_specs(step)
     # One listing finds what an earlier attempt made, whatever the number of groups.
     found = {g.name: g for g in await cloud.network.list_security_groups(project_id=project_id)}
-    groups = await asyncio.gather(
-        *(
-            _ensure_group(cloud, project_id, spec, marker(step.tenant), found)
-            for spec in group_specs(step)
-        )
+    description = marker(step.tenant)
+    made = await cloud.network.create_security_groups(
+        [
+            {"name": spec.name, "description": spec.description or description}
+            for spec in specs
+            if spec.name not in found
+        ],
+        project_id=project_id,
     )
-    return {"security_groups": {group.name: group.id for group in groups}}
+    groups: dict[str, SecurityGroup] = {**found, **{group.name: group for group in made}}
+    missing: list[dict[str, Any]] = []
+    for spec in specs:
+        group = groups[spec.name]
+        have = {_existing(rule) for rule in group.security_group_rules}
+        missing += [_rule_attrs(group.id, r) for r in spec.rules if _signature(r) not in have]
+    if missing:
+        await _add_rules(cloud, missing)
+    return {"security_groups": {spec.name: groups[spec.name].id for spec in specs}}
 
 
 async def delete_security_groups(ctx: StepContext) -> None:
@@ -142,7 +146,12 @@ async def create_network(ctx: StepContext) -> Mapping[str, Any] | None:
             mtu=step.options.get("mtu"),
         )
     )
-    subnets = await cloud.network.list_subnets(network_id=network.id, name=subnet_name(tenant))
+    # A network made a moment ago has no subnet yet: no need to look.
+    subnets = (
+        await cloud.network.list_subnets(network_id=network.id, name=subnet_name(tenant))
+        if found
+        else []
+    )
     subnet = (
         subnets[0]
         if subnets
