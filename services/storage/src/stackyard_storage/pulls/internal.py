@@ -26,8 +26,8 @@ from stackyard_common.auth import ServiceCaller
 from stackyard_common.db import SessionDep
 from stackyard_common.openstack import OpenStackError
 from stackyard_common.tenants import get_tenant
+from stackyard_common.tenants.tasks import usable_tenants
 from stackyard_storage.common.runtime import StorageRuntimeDep
-from stackyard_storage.pulls.jobs import usable_tenants
 from stackyard_storage.pulls.metadata import pull_volume_metadata
 
 __all__ = ["router"]
