@@ -1,5 +1,6 @@
 """Instances and volumes imported by compute's and storage's lost-resource recovery get
-marketplace resources in their tenant's private offerings, under the uuid they chose."""
+marketplace resources in their tenant's private offerings, under the uuid they chose;
+the cloud's metadata of them reaches those resources."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from stackyard_common.events import Envelope
 from stackyard_marketplace.processors.imports import apply_import_event
+from stackyard_marketplace.processors.metadata import apply_metadata_event
 from stackyard_marketplace.processors.resource_answers import apply_resource_event
 
 from .conftest import Market, Scenario
@@ -117,3 +119,31 @@ async def test_an_import_for_a_tenant_the_marketplace_does_not_know_makes_nothin
         headers=market.headers(scenario.users["owner"]),
     )
     assert response.status_code == 404
+
+
+async def test_the_clouds_metadata_reaches_the_resource(market: Market, scenario: Scenario) -> None:
+    _, tenant = await _provisioned(market, scenario, "fixed", [])
+    event = _imported("volume", tenant, scenario, name="tagged", metadata={"tier": "gold"})
+    await _apply(market, event)
+    resource_uuid = event.payload["marketplace_resource_uuid"]
+    assert (await _resource(market, scenario, resource_uuid))["backend_metadata"] == {
+        "tier": "gold"
+    }
+    for kind in ("volume.updated.v1", "instance.metadata_changed.v1"):
+        changed = Envelope(
+            type=kind,
+            source="storage",
+            payload={"marketplace_resource_uuid": resource_uuid, "metadata": {"tier": kind}},
+        )
+        async with market.market_db.session() as session:
+            assert await apply_metadata_event(changed, session) is not None
+            await session.commit()
+        resource = await _resource(market, scenario, resource_uuid)
+        assert resource["backend_metadata"] == {"tier": kind}
+    stranger = Envelope(
+        type="volume.updated.v1",
+        source="storage",
+        payload={"marketplace_resource_uuid": str(uuid.uuid4()), "metadata": {"a": "b"}},
+    )
+    async with market.market_db.session() as session:
+        assert await apply_metadata_event(stranger, session) is None

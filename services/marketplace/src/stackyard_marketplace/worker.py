@@ -5,6 +5,7 @@ from stackyard_common.jobs import PeriodicJob
 from stackyard_common.worker import run_service_worker
 from stackyard_marketplace.processors.completion import tenant_answers_consumer
 from stackyard_marketplace.processors.imports import imports_consumer
+from stackyard_marketplace.processors.metadata import metadata_consumer
 from stackyard_marketplace.processors.resource_answers import resource_answers_consumer
 from stackyard_marketplace.projects.service import projects_consumer
 
@@ -22,5 +23,6 @@ def main() -> None:
             tenant_answers_consumer,
             resource_answers_consumer,
             imports_consumer,
+            metadata_consumer,
         ],
     )

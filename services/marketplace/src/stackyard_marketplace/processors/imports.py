@@ -124,6 +124,7 @@ async def apply_import_event(envelope: Envelope, session: AsyncSession) -> Resou
         },
         backend_uuid=_uuid(payload, record_field),
         backend_id=str(payload.get("backend_id") or ""),
+        backend_metadata=dict(payload.get("metadata") or {}),
         error_message=str(payload.get("error_message") or ""),
     )
     session.add(resource)

@@ -28,7 +28,8 @@ class ResourceState(StrEnum):
 
 class Resource(Base, Timestamped):
     """A resource; `backend_uuid` is the owning service's uuid for it (the `scope`),
-    `backend_id` the cloud's id."""
+    `backend_id` the cloud's id, `backend_metadata` the cloud's metadata of it (Nova's
+    or Cinder's, as the owning service last pulled it)."""
 
     __tablename__ = "resources"
 
@@ -48,4 +49,5 @@ class Resource(Base, Timestamped):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     backend_uuid: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     backend_id: Mapped[str] = mapped_column(String(255), default="")
+    backend_metadata: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     error_message: Mapped[str] = mapped_column(Text, default="")

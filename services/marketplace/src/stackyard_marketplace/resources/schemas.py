@@ -38,6 +38,9 @@ class MarketplaceResourceRead(BaseModel):
     scope: str | None = Field(description="The backend resource (e.g. the tenant).")
     resource_uuid: UUID | None = Field(description="The backend resource's uuid.")
     backend_id: str
+    backend_metadata: dict[str, Any] = Field(
+        description="The cloud's metadata of the backend resource, as last pulled."
+    )
     error_message: str
     created: datetime
     modified: datetime

@@ -64,6 +64,7 @@ async def resource_reads(
                 scope=url_of(request, collection, resource.backend_uuid),
                 resource_uuid=resource.backend_uuid,
                 backend_id=resource.backend_id,
+                backend_metadata=resource.backend_metadata or {},
                 error_message=resource.error_message,
                 created=resource.created,
                 modified=resource.modified,
