@@ -17,6 +17,7 @@ __all__ = ["VOLUME_EVENTS", "apply_volume_event", "attached_to", "volumes_consum
 
 VOLUME_EVENTS = (
     "volume.created.v1",
+    "volume.imported.v1",  # found in the cloud without a record by storage's recovery
     "volume.updated.v1",
     "volume.state_changed.v1",
     "volume.deleted.v1",
