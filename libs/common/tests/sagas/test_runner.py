@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from stackyard_common.db import Database
 from stackyard_common.events import ConsumerRunner, Envelope
@@ -142,6 +142,36 @@ async def test_a_failed_saga_compensates_started_steps_in_reverse(db: Database) 
     assert flaky_calls == [1, 2, 3]
     assert [entry.split(":")[0] for entry in log] == ["a", "b", "undo-c", "undo-a", "erred"]
     assert log[-1] == f"erred:{progress.error}"
+
+
+async def test_only_a_first_attempt_in_the_driver_that_started_the_step_is_fresh(
+    db: Database,
+) -> None:
+    seen: list[tuple[str, int, bool]] = []
+
+    async def once_flaky(ctx: StepContext) -> None:
+        seen.append((ctx.step, ctx.attempt, ctx.fresh))
+        if ctx.step == "b" and ctx.attempt == 1:
+            raise ConnectionError("cloud unreachable")
+
+    saga = Saga("fresh", [Step(name, once_flaky, retry_base=FAST) for name in "abc"])
+    resource = await start(db, saga)
+    async with runners(db, [saga]):
+        assert (await finished(db, resource)).state == "succeeded"
+    assert seen == [("a", 1, True), ("b", 1, True), ("b", 2, False), ("c", 1, True)]
+
+    # A step whose start another worker recorded (it crashed) is resumed, never fresh.
+    seen.clear()
+    resource = await start(db, saga)
+    async with db.session() as session:
+        await session.execute(
+            update(saga_runs)
+            .where(saga_runs.c.resource_uuid == resource)
+            .values(deadline=func.now() + timedelta(minutes=5))
+        )
+    async with runners(db, [saga]):
+        assert (await finished(db, resource)).state == "succeeded"
+    assert seen[0] == ("a", 1, False)
 
 
 async def test_a_step_past_its_deadline_fails_the_saga(db: Database) -> None:

@@ -16,7 +16,8 @@ provision_tenant = Saga(
 An action `async (ctx) -> dict | None` returns what to merge into the saga's data; it
 writes to the database through `ctx.session`, whose transaction commits with the step's
 checkpoint. A step that creates a cloud resource tags it with `ctx.resource_uuid` and looks
-for it before creating, because a crash can make it run again. A compensation is
+for it before creating, because a crash can make it run again (unless `ctx.fresh` says
+nothing can have run before). A compensation is
 "delete if present": it may run for a step that never finished, or more than once.
 """
 
@@ -50,7 +51,12 @@ class StepFailed(Exception):
 class StepContext:
     """What an action, check or compensation gets: who it works for, the saga's data so
     far, the session of the checkpoint's transaction, and the worker's context (clients,
-    settings) as `services`."""
+    settings) as `services`.
+
+    `fresh` is true only for the first attempt of a step whose start this very driver
+    recorded: nothing of the step can have run before (no earlier attempt, no crashed
+    worker), so an action may skip looking for what an earlier attempt made. It is false
+    whenever the step is retried or resumed, and for compensations."""
 
     run_id: uuid.UUID
     saga: str
@@ -60,6 +66,7 @@ class StepContext:
     attempt: int
     session: AsyncSession
     services: Mapping[str, Any]
+    fresh: bool = False
 
 
 Action = Callable[[StepContext], Awaitable[Mapping[str, Any] | None]]

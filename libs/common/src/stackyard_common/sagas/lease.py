@@ -44,6 +44,8 @@ class Run:
     error: str | None
     trace: dict[str, str]
     step_log: list[dict[str, Any]] = field(default_factory=list)
+    # Whether this driver recorded the current step's start (see `StepContext.fresh`).
+    started_here: bool = False
 
     @classmethod
     def from_row(cls, row: Any) -> Run:

@@ -186,6 +186,7 @@ class SagaRunner:
             None,
         )
         run.step_log.append(entry)
+        run.started_here = True
 
     def _start_values(
         self, step: Step, run: Run, data: Mapping[str, Any]
@@ -217,6 +218,7 @@ class SagaRunner:
         try:
             async with self.database.session() as session:
                 context = self._context(run, step, session, attempt)
+                context.fresh = run.started_here and attempt == 1 and run.phase == "start"
                 remaining = (run.deadline - _now()).total_seconds()
                 async with asyncio.timeout(max(remaining, 0.001)):
                     result = await function(context)
@@ -286,6 +288,7 @@ class SagaRunner:
         run.data, run.step_index, run.phase, run.attempts = data, index, "start", 0
         run.deadline, run.received_event = values["deadline"], None
         run.step_log.extend(entries)
+        run.started_here = not last
         if last:
             run.state = "succeeded"
             log.info("saga succeeded")

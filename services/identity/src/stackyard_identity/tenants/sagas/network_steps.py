@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 ROUTER_INTERFACE = "network:router_interface"
+NEUTRON_DEFAULT = "default"
 
 
 def group_specs(step: TenantStep) -> list[SecurityGroupSpec]:
@@ -91,8 +92,12 @@ async def create_security_groups(ctx: StepContext) -> Mapping[str, Any]:
     cloud = await step.cloud()
     project_id = step.tenant.backend_id
     specs = group_specs(step)
-    # One listing finds what an earlier attempt made, whatever the number of groups.
-    found = {g.name: g for g in await cloud.network.list_security_groups(project_id=project_id)}
+    found: dict[str, SecurityGroup] = {}
+    # One listing finds what an earlier attempt made, whatever the number of groups; a
+    # fresh step has nothing to find, unless it names Neutron's own `default` group.
+    if not ctx.fresh or any(spec.name == NEUTRON_DEFAULT for spec in specs):
+        listed = await cloud.network.list_security_groups(project_id=project_id)
+        found = {group.name: group for group in listed}
     description = marker(step.tenant)
     made = await cloud.network.create_security_groups(
         [
@@ -133,8 +138,13 @@ async def create_network(ctx: StepContext) -> Mapping[str, Any] | None:
         return None
     cloud = await step.cloud()
     plan = plan_subnet(tenant.subnet_cidr, step.runtime.openstack.subnet)
-    found = await cloud.network.list_networks(
-        name=network_name(tenant), project_id=tenant.backend_id
+    # A fresh step has nothing to find (see `StepContext.fresh`).
+    found = (
+        []
+        if ctx.fresh
+        else await cloud.network.list_networks(
+            name=network_name(tenant), project_id=tenant.backend_id
+        )
     )
     network = (
         found[0]
@@ -215,7 +225,13 @@ async def create_router(ctx: StepContext) -> Mapping[str, Any] | None:
     external = None
     if tenant.external_network_id and not step.options.get("skip_connection_extnet"):
         external = tenant.external_network_id
-    found = await cloud.network.list_routers(name=router_name(tenant), project_id=tenant.backend_id)
+    found = (
+        []
+        if ctx.fresh
+        else await cloud.network.list_routers(
+            name=router_name(tenant), project_id=tenant.backend_id
+        )
+    )
     router = (
         found[0]
         if found
