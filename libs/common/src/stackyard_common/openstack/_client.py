@@ -20,7 +20,7 @@ __all__ = ["OpenStackClient"]
 
 class OpenStackClient:
     """Everything a service does on one cloud: `identity`, `compute`, `network`,
-    `volume` and `image`, sharing one connection pool, one token and one concurrency
+    `volume` and `image`, sharing one set of connections, one token and one concurrency
     limit.
 
     Use one client per cloud connection for the life of the process (or worker), and

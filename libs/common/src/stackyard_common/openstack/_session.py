@@ -1,10 +1,11 @@
 """`CloudSession`: one connection to one cloud, through which every proxy call goes.
 
-One `httpx.AsyncClient` (a keep-alive connection pool) per session, signed by
-`KeystoneAuth`; endpoints from the token's catalog; at most `max_concurrency` calls in
-flight; retries with jittered exponential backoff on 5xx, 429 (honouring
-`Retry-After`) and connection failures, for calls that are safe to repeat; every answer
-logged with the cloud's request id; every error status raised as an `ApiError`.
+Keep-alive connections in a few small `httpx.AsyncClient` pools per session (see
+`_pools`), signed by `KeystoneAuth`; endpoints from the token's catalog; at most
+`max_concurrency` calls in flight; retries with jittered exponential backoff on 5xx,
+429 (honouring `Retry-After`) and connection failures, for calls that are safe to
+repeat; every answer logged with the cloud's request id; every error status raised as
+an `ApiError`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from stackyard_common.tls import client_context
 from ._auth import KeystoneAuth
 from ._config import CloudConfig
 from ._errors import ApiError, Timeout, Unavailable, error_for_response, request_id_of
+from ._pools import Pools
 from ._tokens import TokenCache
 
 __all__ = ["CloudSession", "Params"]
@@ -60,19 +62,20 @@ class CloudSession:
     ) -> None:
         self.config = config
         self.auth = KeystoneAuth(config, token_cache)
-        self._client = httpx.AsyncClient(
-            auth=self.auth,
-            transport=transport,
-            # Shared: building a verifying context reads the CA bundle (~20 ms of CPU).
-            verify=client_context(config.verify_ssl),
-            timeout=config.timeout,
-            limits=httpx.Limits(
-                max_connections=config.max_concurrency,
-                max_keepalive_connections=config.max_concurrency,
+        self._pools = Pools(
+            config.max_concurrency,
+            lambda size: httpx.AsyncClient(
+                auth=self.auth,
+                transport=transport,
+                # Shared: building a verifying context reads the CA bundle (~20 ms of CPU).
+                verify=client_context(config.verify_ssl),
+                timeout=config.timeout,
+                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                headers={"Accept": "application/json", "User-Agent": "stackyard-openstack/1"},
             ),
-            headers={"Accept": "application/json", "User-Agent": "stackyard-openstack/1"},
+            single=transport is not None,
         )
-        self.auth.bind(self._client)
+        self.auth.bind(self._pools.first)
         self._slots = asyncio.Semaphore(config.max_concurrency)
 
     async def __aenter__(self) -> Self:
@@ -82,8 +85,8 @@ class CloudSession:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._client.aclose()
+        """Close the connection pools."""
+        await self._pools.aclose()
 
     async def endpoint(self, service: str) -> str:
         """The base URL of `service` ("identity", "compute", "network", "volume", "image")."""
@@ -172,13 +175,13 @@ class CloudSession:
         for attempt in range(1, policy.attempts + 1):
             last = attempt == policy.attempts
             delay: float | None = None
-            async with self._slots:
+            async with self._slots, self._pools.client() as pool:
                 started = time.perf_counter()
-                request = self._client.build_request(
+                request = pool.build_request(
                     method, url, params=query, json=json, content=content, headers=all_headers
                 )
                 try:
-                    response = await self._send(request, read_body)
+                    response = await self._send(pool, request, read_body)
                 except httpx.TransportError as exc:
                     never_sent = isinstance(
                         exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
@@ -227,8 +230,10 @@ class CloudSession:
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _send(self, request: httpx.Request, read_body: bool) -> httpx.Response:
-        response = await self._client.send(request, stream=True)
+    async def _send(
+        self, pool: httpx.AsyncClient, request: httpx.Request, read_body: bool
+    ) -> httpx.Response:
+        response = await pool.send(request, stream=True)
         if read_body:
             try:
                 await response.aread()
