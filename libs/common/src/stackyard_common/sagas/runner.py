@@ -7,7 +7,7 @@ start, so a step costs one transaction of its own; a failed attempt is retried w
 back-off until the step's attempts or deadline run out; then the run compensates every
 started step in reverse and ends `compensated` (or `failed`, if a compensation keeps
 failing). Runs are claimed under a lease (see `lease`), so after a crash another worker
-resumes them; one task renews the leases of all the runs a runner drives at once.
+resumes them (`renewal` keeps the leases of the runs in flight).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from stackyard_common.db import Database
 from stackyard_common.events.envelope import attached_trace
 from stackyard_common.sagas.definition import Action, Saga, Step, StepContext, StepFailed
 from stackyard_common.sagas.lease import LeaseLost, Leases, Run
+from stackyard_common.sagas.renewal import Renewal
 from stackyard_common.sagas.tables import saga_runs
 
 __all__ = ["SagaRunner"]
@@ -64,7 +65,7 @@ class SagaRunner:
         self.poll_interval = poll_interval
         self.concurrency = concurrency
         self._active: set[asyncio.Task[None]] = set()
-        self._driving: dict[uuid.UUID, asyncio.Task[Any]] = {}
+        self.renewal = Renewal(self.leases)
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -74,7 +75,7 @@ class SagaRunner:
     async def run(self) -> None:
         """Claim due runs and drive them, forever; on cancellation, stop the drivers and
         hand their leases back."""
-        renewer = asyncio.create_task(self._renew())
+        renewer = asyncio.create_task(self.renewal.run())
         try:
             while True:
                 free = self.concurrency - len(self._active)
@@ -102,11 +103,9 @@ class SagaRunner:
         self._wake.set()  # a slot is free
 
     async def _drive(self, run: Run) -> None:
-        driver = asyncio.current_task()
-        assert driver is not None
-        self._driving[run.id] = driver
         try:
             with (
+                self.renewal.driving(run.id),
                 attached_trace(run.trace),
                 structlog.contextvars.bound_contextvars(saga=run.saga, saga_run=str(run.id)),
             ):
@@ -120,32 +119,10 @@ class SagaRunner:
         except Exception:  # an infrastructure failure: the run is retried once due again
             log.exception("saga driver failed")
             await self._release_quietly(run.id)
-        finally:
-            if self._driving.get(run.id) is driver:
-                del self._driving[run.id]
 
     async def _release_quietly(self, run_id: uuid.UUID) -> None:
         with contextlib.suppress(Exception):
             await self.leases.release(run_id)
-
-    async def _renew(self) -> None:
-        # One statement for every run driven, rather than one per run: fifty runs in
-        # flight would otherwise cost fifty transactions per interval.
-        interval = self.leases.duration.total_seconds() / 3
-        while True:
-            await asyncio.sleep(interval)
-            driving = dict(self._driving)
-            if not driving:
-                continue
-            try:
-                held = await self.leases.renew(list(driving))
-            except Exception as error:  # keep trying; the fenced checkpoint is the guard
-                log.warning("saga lease renewal failed", error=repr(error))
-                continue
-            for run_id, driver in driving.items():
-                # A driver that ended meanwhile may have handed its run to a new one.
-                if run_id not in held and self._driving.get(run_id) is driver:
-                    driver.cancel()
 
     async def _advance(self, saga: Saga, run: Run) -> bool:
         """Do one thing for the run; True while there is more to do right now."""
