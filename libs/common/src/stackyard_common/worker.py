@@ -136,8 +136,24 @@ def worker_settings(
     return {
         "functions": list(functions),
         "cron_jobs": [
-            cron(heartbeat, second=0, run_at_startup=True, unique=True),
-            cron(purge_events, hour=4, minute=17, second=0, unique=True),
+            # Named per service: a unique cron job's id is its name and tick, and the
+            # services' workers share one Redis, so a shared name would let one worker
+            # run the tick for all of them.
+            cron(
+                heartbeat,
+                name=f"cron:{service}:heartbeat",
+                second=0,
+                run_at_startup=True,
+                unique=True,
+            ),
+            cron(
+                purge_events,
+                name=f"cron:{service}:purge-events",
+                hour=4,
+                minute=17,
+                second=0,
+                unique=True,
+            ),
             *(cron_job(job) for job in periodic),
             *cron_jobs,
         ],

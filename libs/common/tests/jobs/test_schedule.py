@@ -1,10 +1,11 @@
 """Periods overridden by `STACKYARD_SCHEDULE`, refused when they cannot be aligned (the
-error names the job), and periodic jobs run once, now, by enqueueing their name."""
+error names the job), periodic jobs run once, now, by enqueueing their name, and every
+service's worker keeps its own heartbeat."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 from stackyard_common.jobs import PeriodicJob, cron_job, scheduled
 from stackyard_common.periods import describe_period
 from stackyard_common.settings import Settings
-from stackyard_common.worker import worker_settings
+from stackyard_common.worker import heartbeat_key, worker_settings
 
 
 async def count(ctx: dict[str, Any], step: int = 1) -> dict[str, Any]:
@@ -101,5 +102,40 @@ async def test_a_periodic_job_runs_now_when_its_name_is_enqueued(
         await worker.main()
         await worker.close()
         assert await job.result(timeout=5) == {"counted": 3, "queue": job.job_id}
+    finally:
+        await redis.aclose()
+
+
+async def test_every_services_worker_beats_in_the_same_tick(platform_settings: Settings) -> None:
+    # The services' workers share one Redis, where a unique cron job's id is its name
+    # and tick: each service's heartbeat must be a job of its own, or one worker would
+    # beat for all and the others would look dead.
+    redis: ArqRedis = await create_pool(
+        RedisSettings.from_dsn(platform_settings.redis.url.get_secret_value())
+    )
+    services = [f"beat-{name}-{uuid.uuid4().hex[:6]}" for name in ("alpha", "beta")]
+    tick = datetime.now(UTC).replace(microsecond=0)
+    try:
+        workers = []
+        for service in services:
+            declared = worker_settings(service, settings=platform_settings)
+            beat = next(job for job in declared["cron_jobs"] if job.name.endswith("heartbeat"))
+            worker = Worker(
+                cron_jobs=[beat],
+                redis_pool=redis,
+                queue_name=declared["queue_name"],
+                burst=True,
+                poll_delay=0.05,
+                handle_signals=False,
+                ctx={"settings": platform_settings, "service": service},
+            )
+            await worker.run_cron(tick, delay=0.5)  # both workers see the same tick
+            assert await redis.zcard(declared["queue_name"]) == 1, f"{service} has no beat"
+            workers.append(worker)
+        for worker in workers:
+            await worker.main()
+            await worker.close()
+        for service in services:
+            assert await redis.get(heartbeat_key(platform_settings, service)) is not None
     finally:
         await redis.aclose()
