@@ -58,7 +58,7 @@ def test_the_worker_declares_periodic_jobs_beside_its_own(platform_settings: Set
         settings=platform_settings,
     )
     names = [job.name for job in declared["cron_jobs"]]
-    assert names == ["cron:heartbeat", "cron:purge_events", "pull-flavors"]
+    assert names == ["cron:compute:heartbeat", "cron:compute:purge-events", "pull-flavors"]
     assert all(job.unique for job in declared["cron_jobs"])
 
 
