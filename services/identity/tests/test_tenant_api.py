@@ -37,7 +37,10 @@ async def _settled(cloud: TenantCloud, api: Any, tenant: str) -> dict[str, Any]:
         return progress.get("state") in ("succeeded", "compensated", "failed")
 
     await cloud.run_until(done)
-    return seen
+    # Read again once the run has ended: a read that raced the run's last commit may
+    # hold the tenant from before it beside the progress from after it.
+    final: dict[str, Any] = (await api.client.get(f"{TENANTS}{tenant}/", headers=staff)).json()
+    return final
 
 
 async def _direct(api: Any, cloud: TenantCloud, in_project: str, **fields: Any) -> Any:
