@@ -45,6 +45,21 @@ async def test_revoked_tokens_are_renewed_once(emulator: Emulator) -> None:
         assert cloud.session.auth.token_requests == 2
 
 
+async def test_many_calls_refused_at_once_renew_the_token_without_waiting_on_each_other(
+    emulator: Emulator,
+) -> None:
+    # Each refused call keeps its connection while it waits for the new token: the
+    # token request must not need one of theirs.
+    config = emulator.config(name="revoked-many", max_concurrency=32)
+    async with OpenStackClient(config, token_cache=MemoryTokenCache()) as cloud:
+        await cloud.compute.list_flavors()
+        response = httpx.post(f"{emulator.url}/_emulator/revoke-tokens", timeout=5)
+        assert response.status_code < 300
+        async with asyncio.timeout(20):
+            await asyncio.gather(*(cloud.compute.list_flavors() for _ in range(32)))
+        assert cloud.session.auth.token_requests == 2
+
+
 async def test_a_wrong_password_is_unauthorized(emulator: Emulator) -> None:
     config = emulator.config(password=SecretStr("not-the-password"))
     async with OpenStackClient(config) as cloud:

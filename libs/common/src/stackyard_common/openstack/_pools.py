@@ -39,11 +39,6 @@ class Pools:
         self.clients = [make(size) for _ in range(count)]
         self._in_flight = [0] * count
 
-    @property
-    def first(self) -> httpx.AsyncClient:
-        """One of the pools (for what needs a client of its own, e.g. token requests)."""
-        return self.clients[0]
-
     @asynccontextmanager
     async def client(self) -> AsyncIterator[httpx.AsyncClient]:
         """The pool with the fewest calls in flight, counted busy until the block ends."""

@@ -43,6 +43,7 @@ _ID_SEGMENT = re.compile(
     r"^([0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|\d+)$"
 )
 _MICROVERSION_HEADERS = {"compute": "compute", "volume": "volume"}
+_KEYSTONE_CONNECTIONS = 2
 
 
 def path_template(path: str) -> str:
@@ -62,9 +63,9 @@ class CloudSession:
     ) -> None:
         self.config = config
         self.auth = KeystoneAuth(config, token_cache)
-        self._pools = Pools(
-            config.max_concurrency,
-            lambda size: httpx.AsyncClient(
+
+        def pool(size: int) -> httpx.AsyncClient:
+            return httpx.AsyncClient(
                 auth=self.auth,
                 transport=transport,
                 # Shared: building a verifying context reads the CA bundle (~20 ms of CPU).
@@ -72,10 +73,14 @@ class CloudSession:
                 timeout=config.timeout,
                 limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
                 headers={"Accept": "application/json", "User-Agent": "stackyard-openstack/1"},
-            ),
-            single=transport is not None,
-        )
-        self.auth.bind(self._pools.first)
+            )
+
+        self._pools = Pools(config.max_concurrency, pool, single=transport is not None)
+        # Token requests have connections of their own: a call refused with 401 keeps
+        # its connection while it waits for the new token, so refused calls could fill
+        # the pool the token request would wait on.
+        self._keystone = pool(_KEYSTONE_CONNECTIONS)
+        self.auth.bind(self._keystone)
         self._slots = asyncio.Semaphore(config.max_concurrency)
 
     async def __aenter__(self) -> Self:
@@ -87,6 +92,7 @@ class CloudSession:
     async def aclose(self) -> None:
         """Close the connection pools."""
         await self._pools.aclose()
+        await self._keystone.aclose()
 
     async def endpoint(self, service: str) -> str:
         """The base URL of `service` ("identity", "compute", "network", "volume", "image")."""
