@@ -1,5 +1,4 @@
-"""What every compute domain shares: resource columns and states, events, the runtime,
-the settings, the cloud-step helpers, access checks and reference parsing.
-
-These mirror storage's `common` package (and identity's tenant sagas): candidates for one
-module in libs/common."""
+"""What every compute domain shares: the runtime (and where saga steps find it), the
+settings, the provisioning slots, the tenants' properties and the source name of compute's
+events. What compute shares with the other services (resource records, events, saga steps,
+access, references) is in `stackyard_common.resources`."""

@@ -18,12 +18,14 @@ from redis.asyncio import Redis
 from stackyard_common.db import Database
 from stackyard_common.internal import call_service
 from stackyard_common.openstack import OpenStackClient
+from stackyard_common.resources.steps import RuntimeKey
 from stackyard_common.settings import Settings
 from stackyard_common.tenants import TenantClients
 from stackyard_compute.common.provisioning_slots import ProvisioningSlots
 from stackyard_compute.common.settings import ComputeSettings, compute_settings
 
 __all__ = [
+    "RUNTIME",
     "RUNTIME_KEY",
     "CloudClients",
     "ComputeRuntime",
@@ -111,10 +113,13 @@ async def runtime_lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.aclose()
 
 
+RUNTIME: RuntimeKey[ComputeRuntime] = RuntimeKey(RUNTIME_KEY)
+"""Where saga steps find the runtime (`stackyard_common.resources.steps`)."""
+
+
 def runtime_of(services: Mapping[str, Any]) -> ComputeRuntime:
     """The runtime in a worker's context (a saga step's `ctx.services`)."""
-    runtime: ComputeRuntime = services[RUNTIME_KEY]
-    return runtime
+    return RUNTIME.of(services)
 
 
 def _runtime(request: Request) -> ComputeRuntime:

@@ -15,9 +15,9 @@ from stackyard_common.auth import CurrentUser, ensure_staff
 from stackyard_common.db import SessionDep
 from stackyard_common.openstack import ApiError, Unavailable
 from stackyard_common.resources.access import get_visible, require_writer
+from stackyard_common.resources.events import Actor
 from stackyard_common.resources.records import ResourceState
 from stackyard_common.resources.schemas import SetErredRequest
-from stackyard_compute.common.events import Actor
 from stackyard_compute.common.runtime import ComputeRuntimeDep
 from stackyard_compute.instances import actions
 from stackyard_compute.instances.endpoints import ERRORS, writable_instance

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from stackyard_common.resources.marks import forget
 from stackyard_common.resources.records import ResourceState
+from stackyard_common.resources.steps import cloud_step
 from stackyard_common.sagas import Poll, Saga, Step
-from stackyard_compute.common.marks import forget
-from stackyard_compute.common.steps import cloud_step
+from stackyard_compute.common.runtime import RUNTIME
 from stackyard_compute.instances import action_steps as act
 from stackyard_compute.instances import provision_steps as made
 from stackyard_compute.instances.events import DELETED, instance_event
@@ -115,7 +116,7 @@ def _teardown(name: str, destroy_volumes: bool) -> Saga:
             *volume_steps,
             cloud_step("delete-ports", made.delete_ports),
             cloud_step("delete-keypair", made.delete_keypair),
-            Step("forget-instance", forget(Instance, instance_event, DELETED)),
+            Step("forget-instance", forget(RUNTIME, Instance, instance_event, DELETED)),
         ],
         on_failure=instance_failed,
     )

@@ -10,8 +10,8 @@ from typing import Any
 
 from stackyard_common.api import Conflict, StackyardError
 from stackyard_common.openstack import NotFound
+from stackyard_common.resources.steps import refusals_fail
 from stackyard_common.sagas import StepContext, StepFailed
-from stackyard_compute.common.steps import refusals_fail
 from stackyard_compute.instances import cloud_ports, network_ports, storage_client
 from stackyard_compute.instances.context import InstanceStep, load
 from stackyard_compute.instances.provision_steps import via_network

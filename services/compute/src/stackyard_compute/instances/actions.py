@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import Conflict, ValidationFailed
 from stackyard_common.resources.access import ensure_idle
+from stackyard_common.resources.events import SYSTEM, Actor
 from stackyard_common.resources.records import SETTLED_STATES, ResourceState
 from stackyard_common.resources.references import parse_reference
 from stackyard_common.sagas import saga_progress, start_saga
-from stackyard_compute.common.events import SYSTEM, Actor
 from stackyard_compute.common.runtime import ComputeRuntime
 from stackyard_compute.flavors.models import Flavor
 from stackyard_compute.flavors.properties import find

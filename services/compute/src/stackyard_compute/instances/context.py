@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from stackyard_common.resources.steps import RecordStep
 from stackyard_common.sagas import StepContext, StepFailed
 from stackyard_common.tenants import TenantRecord, get_tenant
-from stackyard_compute.common.steps import RecordStep
+from stackyard_compute.common.runtime import RUNTIME, ComputeRuntime
 from stackyard_compute.instances.models import Instance
 
 __all__ = ["InstanceStep", "load", "tenant_of"]
 
-InstanceStep = RecordStep[Instance]
+InstanceStep = RecordStep[ComputeRuntime, Instance]
 
 
 async def load(ctx: StepContext) -> InstanceStep:
     """The run's instance; `StepFailed` when its record is gone."""
-    return await RecordStep.load(ctx, Instance)
+    return await RecordStep.load(ctx, RUNTIME, Instance)
 
 
 async def tenant_of(step: InstanceStep) -> TenantRecord:

@@ -28,8 +28,8 @@ from stackyard_common.api import (
 from stackyard_common.auth import CurrentUser, Principal
 from stackyard_common.db import SessionDep
 from stackyard_common.resources.access import get_visible, require_writer, visible, writable_tenant
+from stackyard_common.resources.events import Actor
 from stackyard_common.resources.references import parse_reference
-from stackyard_compute.common.events import Actor
 from stackyard_compute.common.runtime import ComputeRuntimeDep
 from stackyard_compute.instances import actions
 from stackyard_compute.instances.models import Instance

@@ -23,7 +23,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stackyard_compute.common.events import SYSTEM, Actor, publish_resource_event
+from stackyard_common.resources.events import SYSTEM, Actor, publish_resource_event
+from stackyard_compute.common.events import SOURCE
 from stackyard_compute.instances.models import Instance
 
 __all__ = [
@@ -80,6 +81,7 @@ async def instance_event(
     internal, external = addresses(instance)
     await publish_resource_event(
         session,
+        SOURCE,
         kind,
         instance,
         resource_type="instance",

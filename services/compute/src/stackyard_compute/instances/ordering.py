@@ -22,9 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import StackyardError, ValidationFailed
 from stackyard_common.events import Consumer, Envelope, consumer
+from stackyard_common.resources.events import Actor
 from stackyard_common.resources.records import ResourceState
 from stackyard_common.tenants import get_tenant
-from stackyard_compute.common.events import Actor
 from stackyard_compute.instances import actions
 from stackyard_compute.instances.events import STATE_CHANGED, instance_event
 from stackyard_compute.instances.models import Instance

@@ -10,8 +10,8 @@ from typing import Any
 
 from stackyard_common.api import Conflict
 from stackyard_common.openstack import NotFound
+from stackyard_common.resources.steps import actor_of, refusals_fail
 from stackyard_common.sagas import StepContext, StepFailed
-from stackyard_compute.common.steps import actor_of, refusals_fail
 from stackyard_compute.instances import cloud_ports, network_ports, storage_client
 from stackyard_compute.instances.context import InstanceStep, load, tenant_of
 from stackyard_compute.instances.slot_steps import renew_slot

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from stackyard_common.resources.marks import mark, mark_erred
 from stackyard_common.resources.records import ResourceState
+from stackyard_common.resources.steps import cloud_step
 from stackyard_common.sagas import Poll, Saga, Step, StepContext
-from stackyard_compute.common.marks import mark, mark_erred
+from stackyard_compute.common.runtime import RUNTIME
 from stackyard_compute.common.settings import compute_settings
-from stackyard_compute.common.steps import cloud_step
 from stackyard_compute.instances import provision_steps as steps
 from stackyard_compute.instances.context import load
 from stackyard_compute.instances.events import STATE_CHANGED, instance_event
@@ -45,11 +46,11 @@ SLOT_WAIT = timedelta(hours=2)
 def instance_mark(state: ResourceState, *keep: str) -> Step:
     """A step that moves the instance to `state` (OK ends the run well)."""
     final = state is ResourceState.OK
-    action = mark(Instance, instance_event, STATE_CHANGED, state, final=final, keep=keep)
+    action = mark(RUNTIME, Instance, instance_event, STATE_CHANGED, state, final=final, keep=keep)
     return Step(f"mark-{state.value.lower()}", action)
 
 
-_erred = mark_erred(Instance, instance_event, STATE_CHANGED)
+_erred = mark_erred(RUNTIME, Instance, instance_event, STATE_CHANGED)
 
 
 async def instance_failed(ctx: StepContext, error: str) -> None:

@@ -8,10 +8,10 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.resources.events import SYSTEM, Actor
 from stackyard_common.resources.records import ResourceState
 from stackyard_common.sagas import start_saga
 from stackyard_common.tenants import TenantRecord
-from stackyard_compute.common.events import SYSTEM, Actor
 from stackyard_compute.instances.events import CREATED, instance_event
 from stackyard_compute.instances.models import Instance
 from stackyard_compute.instances.planning import InstancePlan

@@ -36,11 +36,11 @@ from stackyard_common.resources.access import (
     visible,
     writable_tenant,
 )
+from stackyard_common.resources.events import Actor
 from stackyard_common.resources.records import SETTLED_STATES, ResourceState
 from stackyard_common.resources.references import absolute_url, parse_reference
 from stackyard_common.resources.schemas import Progress, SetErredRequest, progress_of
 from stackyard_common.sagas import saga_progress, start_saga
-from stackyard_compute.common.events import Actor
 from stackyard_compute.instances.models import Instance
 from stackyard_compute.server_groups.events import CREATED, DELETED, STATE_CHANGED, group_event
 from stackyard_compute.server_groups.models import Policy, ServerGroup

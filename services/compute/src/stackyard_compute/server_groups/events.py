@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stackyard_compute.common.events import SYSTEM, Actor, publish_resource_event
+from stackyard_common.resources.events import SYSTEM, Actor, publish_resource_event
+from stackyard_compute.common.events import SOURCE
 from stackyard_compute.server_groups.models import ServerGroup
 
 __all__ = ["CREATED", "DELETED", "STATE_CHANGED", "group_event"]
@@ -36,6 +37,7 @@ async def group_event(
         message = f"{message} {group.error_message}"
     await publish_resource_event(
         session,
+        SOURCE,
         kind,
         group,
         resource_type="server_group",

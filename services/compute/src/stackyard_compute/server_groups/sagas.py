@@ -12,10 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from stackyard_common.resources.marks import forget, mark, mark_erred
 from stackyard_common.resources.records import ResourceState
+from stackyard_common.resources.steps import RecordStep, cloud_step, refusals_fail
 from stackyard_common.sagas import Saga, Step, StepContext
-from stackyard_compute.common.marks import forget, mark, mark_erred
-from stackyard_compute.common.steps import RecordStep, cloud_step, refusals_fail
+from stackyard_compute.common.runtime import RUNTIME
 from stackyard_compute.server_groups.events import DELETED, STATE_CHANGED, group_event
 from stackyard_compute.server_groups.models import ServerGroup
 
@@ -25,7 +26,7 @@ __all__ = ["SAGAS", "create_server_group", "delete_server_group"]
 @refusals_fail
 async def create_group(ctx: StepContext) -> Mapping[str, Any]:
     """Find or make the Nova group."""
-    step = await RecordStep.load(ctx, ServerGroup)
+    step = await RecordStep.load(ctx, RUNTIME, ServerGroup)
     client = await step.client()
     claimed = set(
         (
@@ -54,7 +55,7 @@ async def create_group(ctx: StepContext) -> Mapping[str, Any]:
 @refusals_fail
 async def delete_group(ctx: StepContext) -> None:
     """Delete the Nova group if it exists."""
-    step = await RecordStep.load(ctx, ServerGroup)
+    step = await RecordStep.load(ctx, RUNTIME, ServerGroup)
     backend_id = step.record.backend_id or ctx.data.get("backend_id")
     if backend_id:
         client = await step.client()
@@ -63,11 +64,11 @@ async def delete_group(ctx: StepContext) -> None:
 
 def _mark(state: ResourceState) -> Step:
     final = state is ResourceState.OK
-    action = mark(ServerGroup, group_event, STATE_CHANGED, state, final=final)
+    action = mark(RUNTIME, ServerGroup, group_event, STATE_CHANGED, state, final=final)
     return Step(f"mark-{state.value.lower()}", action)
 
 
-_erred = mark_erred(ServerGroup, group_event, STATE_CHANGED)
+_erred = mark_erred(RUNTIME, ServerGroup, group_event, STATE_CHANGED)
 
 create_server_group = Saga(
     "create-server-group",
@@ -84,7 +85,7 @@ delete_server_group = Saga(
     steps=[
         _mark(ResourceState.DELETING),
         cloud_step("delete-group", delete_group),
-        Step("forget-group", forget(ServerGroup, group_event, DELETED)),
+        Step("forget-group", forget(RUNTIME, ServerGroup, group_event, DELETED)),
     ],
     on_failure=_erred,
 )
