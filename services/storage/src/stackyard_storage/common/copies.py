@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stackyard_common.events import Envelope, publish
+from stackyard_common.resources.events import SYSTEM, Actor, resource_envelope
 from stackyard_common.resources.records import ResourceColumns
-from stackyard_storage.common.events import SYSTEM, Actor, resource_envelope
+from stackyard_storage.common.events import SOURCE
 
 __all__ = ["CopyColumns", "copy_envelope", "copy_event"]
 
@@ -54,6 +55,7 @@ def copy_envelope(
     if record.state == "ERRED" and record.error_message and action == "state_changed":
         message = f"{message} {record.error_message}"
     return resource_envelope(
+        SOURCE,
         kind,
         record,
         resource_type=resource_type,

@@ -39,13 +39,13 @@ from stackyard_common.resources.access import (
     require_writer,
     visible,
 )
+from stackyard_common.resources.events import Actor
 from stackyard_common.resources.records import SETTLED_STATES, ResourceState
 from stackyard_common.resources.references import absolute_url, parse_reference
 from stackyard_common.resources.schemas import Progress, SetErredRequest, progress_of
 from stackyard_common.sagas import saga_progress, start_saga
 from stackyard_storage.common.copies import CopyColumns, copy_event
 from stackyard_storage.common.copy_service import CopyService
-from stackyard_storage.common.events import Actor
 from stackyard_storage.common.runtime import StorageRuntimeDep
 from stackyard_storage.volumes.models import Volume
 from stackyard_storage.volumes.schemas import VolumeRead

@@ -18,17 +18,19 @@ from datetime import timedelta
 from typing import Any
 
 from stackyard_common.openstack import NotFound, OpenStackClient, wait_for_delete
+from stackyard_common.resources.marks import forget, mark, mark_erred
 from stackyard_common.resources.records import ResourceState
+from stackyard_common.resources.steps import RecordStep, cloud_step, refusals_fail
 from stackyard_common.sagas import Poll, Saga, Step, StepContext, StepFailed
 from stackyard_storage.common.cloud import mib
 from stackyard_storage.common.copies import CopyColumns, copy_event
-from stackyard_storage.common.marks import forget, mark, mark_erred
-from stackyard_storage.common.steps import RecordStep, cloud_step, refusals_fail
+from stackyard_storage.common.runtime import RUNTIME, StorageRuntime
 
 __all__ = ["CopyKind", "CopySagas", "copy_sagas", "copy_values"]
 
 POLL = timedelta(seconds=0.5)
 WAIT_TIMEOUT, WAIT_INTERVAL = 300.0, 0.5
+CopyStep = RecordStep[StorageRuntime, CopyColumns]
 
 
 def copy_values(found: Any) -> dict[str, Any]:
@@ -60,8 +62,8 @@ def copy_sagas(kind: CopyKind) -> CopySagas:
     """The create, delete and pull sagas of `kind`."""
     changed = f"{kind.name}.state_changed.v1"
 
-    async def load(ctx: StepContext) -> tuple[RecordStep[CopyColumns], OpenStackClient]:
-        step: RecordStep[CopyColumns] = await RecordStep.load(ctx, kind.model)
+    async def load(ctx: StepContext) -> tuple[CopyStep, OpenStackClient]:
+        step: CopyStep = await RecordStep.load(ctx, RUNTIME, kind.model)
         return step, await step.client()
 
     @refusals_fail
@@ -88,7 +90,7 @@ def copy_sagas(kind: CopyKind) -> CopySagas:
                 interval=WAIT_INTERVAL,
             )
 
-    async def read(ctx: StepContext) -> tuple[RecordStep[CopyColumns], Any]:
+    async def read(ctx: StepContext) -> tuple[CopyStep, Any]:
         step, client = await load(ctx)
         try:
             found = await kind.get(client, step.record.backend_id)
@@ -116,11 +118,11 @@ def copy_sagas(kind: CopyKind) -> CopySagas:
 
     def marker(state: ResourceState, *keep: str) -> Step:
         final = state is ResourceState.OK
-        action = mark(kind.model, copy_event, changed, state, final=final, keep=keep)
+        action = mark(RUNTIME, kind.model, copy_event, changed, state, final=final, keep=keep)
         return Step(f"mark-{state.value.lower()}", action)
 
-    erred = mark_erred(kind.model, copy_event, changed)
-    deleted = forget(kind.model, copy_event, f"{kind.name}.deleted.v1")
+    erred = mark_erred(RUNTIME, kind.model, copy_event, changed)
+    deleted = forget(RUNTIME, kind.model, copy_event, f"{kind.name}.deleted.v1")
     return CopySagas(
         create=Saga(
             f"create-{kind.name}",

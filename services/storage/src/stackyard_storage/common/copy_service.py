@@ -18,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import Conflict
 from stackyard_common.resources.access import ensure_idle, usable_tenant
+from stackyard_common.resources.events import SYSTEM, Actor
 from stackyard_common.resources.records import SETTLED_STATES, ResourceState
 from stackyard_common.sagas import saga_progress, start_saga
 from stackyard_storage.common.cloud import gib
 from stackyard_storage.common.copies import CopyColumns, copy_event
 from stackyard_storage.common.copy_sagas import CopySagas
-from stackyard_storage.common.events import SYSTEM, Actor
 from stackyard_storage.common.runtime import StorageRuntime
 from stackyard_storage.volumes.models import Volume
 from stackyard_storage.volumes.quotas import check_quotas

@@ -16,10 +16,12 @@ from fastapi import Depends, FastAPI, Request
 from stackyard_common.db import Database
 from stackyard_common.internal import call_service
 from stackyard_common.openstack import OpenStackClient
+from stackyard_common.resources.steps import RuntimeKey
 from stackyard_common.settings import Settings
 from stackyard_common.tenants import TenantClients
 
 __all__ = [
+    "RUNTIME",
     "RUNTIME_KEY",
     "CloudClients",
     "StorageRuntime",
@@ -96,10 +98,13 @@ async def runtime_lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.aclose()
 
 
+RUNTIME: RuntimeKey[StorageRuntime] = RuntimeKey(RUNTIME_KEY)
+"""Where saga steps find the runtime (`stackyard_common.resources.steps`)."""
+
+
 def runtime_of(services: Mapping[str, Any]) -> StorageRuntime:
     """The runtime in a worker's context (a saga step's `ctx.services`)."""
-    runtime: StorageRuntime = services[RUNTIME_KEY]
-    return runtime
+    return RUNTIME.of(services)
 
 
 def _runtime(request: Request) -> StorageRuntime:

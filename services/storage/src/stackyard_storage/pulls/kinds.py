@@ -11,11 +11,11 @@ from typing import Any
 
 from stackyard_common.events import Envelope
 from stackyard_common.openstack import OpenStackClient
+from stackyard_common.resources.events import SYSTEM
 from stackyard_common.resources.pulls import changed_fields
 from stackyard_common.resources.records import ResourceColumns
 from stackyard_storage.common.copies import copy_envelope
 from stackyard_storage.common.copy_sagas import copy_values
-from stackyard_storage.common.events import SYSTEM
 from stackyard_storage.snapshots.models import Snapshot
 from stackyard_storage.volumes.events import volume_envelope
 from stackyard_storage.volumes.models import Volume

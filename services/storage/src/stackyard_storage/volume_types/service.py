@@ -17,9 +17,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.events import Consumer, Envelope, consumer
+from stackyard_common.resources.steps import cloud_step, refusals_fail
 from stackyard_common.sagas import Saga, StepContext, start_saga
 from stackyard_storage.common.runtime import runtime_of
-from stackyard_storage.common.steps import cloud_step, refusals_fail
 from stackyard_storage.volume_types.models import (
     VolumeAvailabilityZone,
     VolumeType,

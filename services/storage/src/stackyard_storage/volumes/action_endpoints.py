@@ -13,12 +13,12 @@ from stackyard_common.api import ValidationFailed
 from stackyard_common.auth import CurrentUser, Principal, ensure_staff
 from stackyard_common.db import SessionDep
 from stackyard_common.resources.access import get_visible, require_writer
+from stackyard_common.resources.events import Actor
 from stackyard_common.resources.records import ResourceState
 from stackyard_common.resources.references import parse_reference
 from stackyard_common.resources.schemas import SetErredRequest
 from stackyard_storage.common.compute_client import instance_ref
 from stackyard_storage.common.copy_endpoints import CopyRead, copy_reads
-from stackyard_storage.common.events import Actor
 from stackyard_storage.common.runtime import StorageRuntimeDep
 from stackyard_storage.snapshots.service import snapshots
 from stackyard_storage.volumes import actions

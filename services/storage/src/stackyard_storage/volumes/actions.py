@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import Conflict, ValidationFailed
 from stackyard_common.resources.access import ensure_idle
+from stackyard_common.resources.events import SYSTEM, Actor
 from stackyard_common.resources.records import SETTLED_STATES, ResourceState
 from stackyard_common.sagas import Saga, start_saga
 from stackyard_common.tenants import get_tenant
 from stackyard_storage.common.cloud import gib
-from stackyard_storage.common.events import SYSTEM, Actor
 from stackyard_storage.common.runtime import StorageRuntime
 from stackyard_storage.volumes import sagas
 from stackyard_storage.volumes.events import DELETED, STATE_CHANGED, volume_event

@@ -26,8 +26,8 @@ from stackyard_common.api import (
 from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
 from stackyard_common.resources.access import get_visible, require_writer, visible, writable_tenant
+from stackyard_common.resources.events import Actor
 from stackyard_common.resources.references import parse_reference
-from stackyard_storage.common.events import Actor
 from stackyard_storage.common.runtime import StorageRuntimeDep
 from stackyard_storage.snapshots.service import snapshots
 from stackyard_storage.volumes import actions

@@ -12,7 +12,7 @@ Payloads carry `volume_uuid`, `tenant_uuid`, `marketplace_resource_uuid`, `backe
 `name`, `size` (MiB), `type_name`, `availability_zone`, `bootable`, `state`,
 `runtime_state`, `error_message`, `instance_uuid`, `device`, `role`, `metadata` (the
 Cinder metadata as last pulled), `backend_missing_since`, besides the audit
-fields (`common.events`). Compute keeps its projection of volumes from these;
+fields (`stackyard_common.resources.events`). Compute keeps its projection of volumes from these;
 marketplace follows its `OpenStack.Volume` orders with them.
 """
 
@@ -24,7 +24,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.events import Envelope, publish
-from stackyard_storage.common.events import SYSTEM, Actor, resource_envelope
+from stackyard_common.resources.events import SYSTEM, Actor, resource_envelope
+from stackyard_storage.common.events import SOURCE
 from stackyard_storage.volumes.models import Volume
 
 __all__ = [
@@ -96,6 +97,7 @@ def volume_envelope(
         if kind == STATE_CHANGED and volume.state == "ERRED" and volume.error_message:
             message = f"{message} {volume.error_message}"
     return resource_envelope(
+        SOURCE,
         kind,
         volume,
         resource_type="volume",

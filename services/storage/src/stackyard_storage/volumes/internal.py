@@ -27,8 +27,8 @@ from stackyard_common.api import NotFound
 from stackyard_common.auth import ServiceCaller
 from stackyard_common.db import SessionDep
 from stackyard_common.resources.access import usable_tenant
+from stackyard_common.resources.events import Actor
 from stackyard_common.resources.records import ResourceState
-from stackyard_storage.common.events import Actor
 from stackyard_storage.common.runtime import StorageRuntimeDep
 from stackyard_storage.volumes import actions
 from stackyard_storage.volumes.events import STATE_CHANGED, volume_event

@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import StackyardError, ValidationFailed
 from stackyard_common.events import Consumer, Envelope, consumer
+from stackyard_common.resources.events import Actor
 from stackyard_common.resources.records import ResourceState
 from stackyard_common.tenants import get_tenant
-from stackyard_storage.common.events import Actor
 from stackyard_storage.volumes import actions
 from stackyard_storage.volumes.events import STATE_CHANGED, volume_event
 from stackyard_storage.volumes.models import Volume

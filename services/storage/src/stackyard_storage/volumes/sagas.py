@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from stackyard_common.resources.marks import forget, mark, mark_erred
 from stackyard_common.resources.records import ResourceState
+from stackyard_common.resources.steps import cloud_step
 from stackyard_common.sagas import Poll, Saga, Step
-from stackyard_storage.common.marks import forget, mark, mark_erred
-from stackyard_storage.common.steps import cloud_step
+from stackyard_storage.common.runtime import RUNTIME
 from stackyard_storage.volumes.events import DELETED, STATE_CHANGED, volume_event
 from stackyard_storage.volumes.models import Volume
 from stackyard_storage.volumes.steps import (
@@ -56,7 +57,7 @@ def _mark(state: ResourceState, *keep: str) -> Step:
     final = state is ResourceState.OK
     return Step(
         f"mark-{state.value.lower()}",
-        mark(Volume, volume_event, STATE_CHANGED, state, final=final, keep=keep),
+        mark(RUNTIME, Volume, volume_event, STATE_CHANGED, state, final=final, keep=keep),
     )
 
 
@@ -64,7 +65,7 @@ def _wait(name: str, check: object) -> Step:
     return cloud_step(name, None, poll=Poll(check, interval=POLL))  # type: ignore[arg-type]
 
 
-_erred = mark_erred(Volume, volume_event, STATE_CHANGED)
+_erred = mark_erred(RUNTIME, Volume, volume_event, STATE_CHANGED)
 
 create_volume = Saga(
     "create-volume",
@@ -82,7 +83,7 @@ delete_volume = Saga(
     steps=[
         _mark(ResourceState.DELETING),
         cloud_step("delete-volume", delete_cloud_volume),
-        Step("forget-volume", forget(Volume, volume_event, DELETED)),
+        Step("forget-volume", forget(RUNTIME, Volume, volume_event, DELETED)),
     ],
     on_failure=_erred,
 )

@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import ValidationFailed
 from stackyard_common.openstack import NotFound as CloudNotFound
+from stackyard_common.resources.events import SYSTEM, Actor
 from stackyard_common.resources.records import ResourceState
 from stackyard_common.sagas import start_saga
 from stackyard_common.tenants import TenantRecord
 from stackyard_storage.common.cloud import gib, mib
-from stackyard_storage.common.events import SYSTEM, Actor
 from stackyard_storage.common.runtime import StorageRuntime
 from stackyard_storage.common.settings import storage_settings
 from stackyard_storage.volume_types.service import find_type, zone_names

@@ -8,9 +8,10 @@ from typing import Any
 
 from stackyard_common.openstack import NotFound
 from stackyard_common.openstack.volume import Volume as CloudVolume
+from stackyard_common.resources.steps import RecordStep, refusals_fail
 from stackyard_common.sagas import StepContext, StepFailed
 from stackyard_storage.common.cloud import MARK, find_volume, gib, mib
-from stackyard_storage.common.steps import RecordStep, refusals_fail
+from stackyard_storage.common.runtime import RUNTIME, StorageRuntime
 from stackyard_storage.volumes.models import Volume
 
 __all__ = [
@@ -31,8 +32,8 @@ SETTLED = ("available", "in-use")
 WAIT_TIMEOUT, WAIT_INTERVAL = 300.0, 0.5
 
 
-async def _load(ctx: StepContext) -> RecordStep[Volume]:
-    return await RecordStep.load(ctx, Volume)
+async def _load(ctx: StepContext) -> RecordStep[StorageRuntime, Volume]:
+    return await RecordStep.load(ctx, RUNTIME, Volume)
 
 
 @refusals_fail
@@ -82,7 +83,7 @@ async def delete_cloud_volume(ctx: StepContext) -> None:
     await step.save(runtime_state="deleted")
 
 
-async def _status(ctx: StepContext) -> tuple[RecordStep[Volume], Any]:
+async def _status(ctx: StepContext) -> tuple[RecordStep[StorageRuntime, Volume], Any]:
     step = await _load(ctx)
     client = await step.client()
     try:
