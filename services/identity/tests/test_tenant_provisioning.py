@@ -121,3 +121,20 @@ async def test_a_refused_step_removes_everything_and_errs_the_order(
     final = (await tenant_cloud.events(tenant))[-1]["payload"]
     assert (final["state"], final["order_result"], final["order_uuid"]) == ("ERRED", "erred", order)
     assert final["error_message"] == tenant.error_message
+
+
+async def test_rules_asked_on_neutrons_default_group_go_on_the_group_neutron_made(
+    tenant_cloud: TenantCloud,
+) -> None:
+    groups = [
+        {"name": "default", "rules": [{"protocol": "tcp", "from_port": 8080, "to_port": 8080}]},
+        {"name": "db", "rules": [{"protocol": "tcp", "from_port": 5432, "to_port": 5432}]},
+    ]
+    resource, _ = await tenant_cloud.order_tenant("gamma", security_groups=groups)
+    tenant = await _settled(tenant_cloud, resource)
+    assert (tenant.state, tenant.error_message) == ("OK", "")
+    inventory = await tenant_cloud.inventory(tenant.backend_id)
+    assert inventory is not None
+    assert sorted(g["name"] for g in inventory["security_groups"]) == ["db", "default"]
+    assert ("tcp", 8080, 8080, "0.0.0.0/0") in _rules(inventory, "default")
+    assert _rules(inventory, "db") == {("tcp", 5432, 5432, "0.0.0.0/0")}

@@ -14,7 +14,7 @@ from typing import Any
 
 from stackyard_common.openstack import BadRequest, Conflict, OpenStackClient
 from stackyard_common.openstack.network import SecurityGroup, SecurityGroupRule
-from stackyard_common.sagas import StepContext
+from stackyard_common.sagas import StepContext, StepFailed
 from stackyard_identity.tenants.attributes import plan_subnet
 from stackyard_identity.tenants.naming import marker, network_name, router_name, subnet_name
 from stackyard_identity.tenants.sagas.context import TenantStep
@@ -86,28 +86,35 @@ async def _add_rules(cloud: OpenStackClient, rules: list[dict[str, Any]]) -> Non
 
 @refusals_fail
 async def create_security_groups(ctx: StepContext) -> Mapping[str, Any]:
-    """Find or make each security group of the tenant, with its rules: one listing,
-    then the missing groups in one call and the missing rules in another."""
+    """Find or make each security group of the tenant, with its rules: one listing (none
+    for a fresh step, which has nothing to find), then the missing groups in one call and
+    the missing rules in another. Neutron's own `default` group is never made: Neutron
+    makes it with the project's first group, and the step finds it then."""
     step = await TenantStep.load(ctx)
     cloud = await step.cloud()
     project_id = step.tenant.backend_id
     specs = group_specs(step)
-    found: dict[str, SecurityGroup] = {}
-    # One listing finds what an earlier attempt made, whatever the number of groups; a
-    # fresh step has nothing to find, unless it names Neutron's own `default` group.
-    if not ctx.fresh or any(spec.name == NEUTRON_DEFAULT for spec in specs):
-        listed = await cloud.network.list_security_groups(project_id=project_id)
-        found = {group.name: group for group in listed}
+    groups: dict[str, SecurityGroup] = {}
+    if not ctx.fresh:  # one listing finds what an earlier attempt made
+        groups = {
+            g.name: g for g in await cloud.network.list_security_groups(project_id=project_id)
+        }
     description = marker(step.tenant)
     made = await cloud.network.create_security_groups(
         [
             {"name": spec.name, "description": spec.description or description}
             for spec in specs
-            if spec.name not in found
+            if spec.name not in groups and spec.name != NEUTRON_DEFAULT
         ],
         project_id=project_id,
     )
-    groups: dict[str, SecurityGroup] = {**found, **{group.name: group for group in made}}
+    groups.update((group.name, group) for group in made)
+    if any(spec.name not in groups for spec in specs):
+        listed = await cloud.network.list_security_groups(project_id=project_id)
+        groups.update((g.name, g) for g in listed if g.name not in groups)
+    absent = [spec.name for spec in specs if spec.name not in groups]
+    if absent:
+        raise StepFailed(f"the cloud shows no security group {', '.join(absent)}")
     missing: list[dict[str, Any]] = []
     for spec in specs:
         group = groups[spec.name]
