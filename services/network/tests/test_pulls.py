@@ -9,12 +9,14 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from stackyard_common.events import Envelope
+from stackyard_common.events.tables import outbox
 from stackyard_common.resources.pulls import pull_settings
 from stackyard_common.sagas import saga_runs
 from stackyard_common.tenants import get_tenant
+from stackyard_network.ports.models import Port
 from stackyard_network.pulls.importing import import_on_ok, pull_tenant_networks
 from stackyard_network.pulls.tenant import pull_tenant_network
 
@@ -206,3 +208,60 @@ async def test_a_deleted_tenant_takes_its_records_with_it(net: Net) -> None:
     staff = net.staff
     for path in ("/api/openstack-networks/", "/api/openstack-subnets/", "/api/openstack-sgp/"):
         assert (await net.client.get(path, params=listed, headers=staff)).json() == []
+
+
+async def test_a_pull_costs_a_few_statements_whatever_the_number_of_records(net: Net) -> None:
+    tenant = await net.tenant()
+    cloud = (await net.clouds.tenant(tenant.uuid)).network
+    network = await cloud.create_network("many")
+    subnet = await cloud.create_subnet(network.id, "192.168.29.0/24", name="many-sub")
+    ports = [
+        await cloud.create_port(network.id, name=f"p{i}", fixed_ips=[{"subnet_id": subnet.id}])
+        for i in range(25)
+    ]
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    async def pulled() -> dict[str, dict[str, int]]:
+        statements.clear()
+        engine = net.database.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            async with net.database.session() as session:
+                record = await get_tenant(session, tenant.uuid)
+                assert record is not None
+                return await pull_tenant_network(session, net.clouds, record)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+
+    async def events(kind: str) -> list[dict[str, Any]]:
+        async with net.database.session() as session:
+            rows = await session.execute(select(outbox.c.body).where(outbox.c.type == kind))
+        return [body["payload"] for body in rows.scalars() if body["tenant"] == str(tenant.uuid)]
+
+    report = await pulled()
+    assert report["port"]["created"] == 25
+    assert len(await events("port.created.v1")) == 25
+    # Per kind: one reading, the new records together, their events together (and the
+    # default group's rules): not a statement per record.
+    assert statements.count("INSERT") <= 2 * 4 + 1
+    assert len(statements) < len(ports)
+
+    await cloud.update_port(ports[3].id, name="renamed-3")
+    await cloud.update_port(ports[7].id, name="renamed-7")
+    await cloud.update_port(ports[9].id, admin_state_up=False)
+    report = await pulled()
+    assert report["port"] == {"created": 0, "updated": 2, "missing": 0, "returned": 0, "deleted": 0}
+    assert sorted(p["name"] for p in await events("port.updated.v1")) == ["renamed-3", "renamed-7"]
+    # What no event shows is written all the same; one UPDATE per set of changed columns.
+    assert statements.count("UPDATE") == 2
+    async with net.database.session() as session:
+        rows = await session.execute(select(Port.backend_id, Port.admin_state_up))
+        states = {backend_id: up for backend_id, up in rows}
+    assert states[ports[9].id] is False
+    assert states[ports[8].id] is True
+
+    await pulled()
+    assert not {"INSERT", "UPDATE", "DELETE"} & set(statements)

@@ -6,40 +6,78 @@ marked missing (ERRED, `backend_missing_since`; `missing`) and goes only once th
 period has passed (`deleted`); one that comes back is OK again (`returned`); the rest
 take the cloud's values (`updated` when something changed). Records in a transitional
 state are left to the operation working on them. Ports owned by Neutron itself (router
-interfaces and gateways, DHCP) are shown on their routers instead."""
+interfaces and gateways, DHCP) are shown on their routers instead.
+
+Per kind the pull costs a few statements, whatever the number of records: the records
+are read as plain rows (their columns, without the ORM's bookkeeping) and the cloud's
+values applied to them; only the rows that differ are written (one UPDATE per set of
+changed columns), the new records inserted together, the expired ones deleted together,
+and the kind's events, one per difference, go to the outbox together."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, delete, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.events import Envelope, publish_many
 from stackyard_common.openstack import Resource
 from stackyard_common.resources.pulls import pull_settings, reconcile
 from stackyard_common.tenants import TenantRecord
 from stackyard_network.cloud import Clouds
 from stackyard_network.floating_ips.cloud import apply_floating_ip
-from stackyard_network.floating_ips.models import FloatingIP
 from stackyard_network.networks.cloud import apply_network
-from stackyard_network.networks.models import Network
-from stackyard_network.ports.models import Port
 from stackyard_network.ports.planning import apply_port
-from stackyard_network.resources.events import CREATED, DELETED, UPDATED, resource_event
+from stackyard_network.resources.events import CREATED, DELETED, UPDATED, resource_envelope
 from stackyard_network.resources.kinds import KINDS
 from stackyard_network.resources.models import ResourceState
 from stackyard_network.routers.cloud import INTERFACE_OWNERS, apply_router
-from stackyard_network.routers.models import Router
 from stackyard_network.security_groups.cloud import apply_group, sync_rules
-from stackyard_network.security_groups.models import SecurityGroup
 from stackyard_network.subnets.cloud import apply_subnet
-from stackyard_network.subnets.models import Subnet
 
 __all__ = ["pull_tenant_network"]
 
 Apply = Callable[[Any, Any], Awaitable[None]]
+
+
+class _Row:
+    """One record's columns as plain attributes, for `reconcile`, the appliers and the
+    events (which read a record's attributes only), beside the row as read, so that only
+    what differs is written."""
+
+    __slots__ = ("__dict__", "_keys", "_read")
+
+    _keys: Sequence[str]
+    _read: Sequence[Any]
+    uuid: uuid.UUID
+    backend_id: str
+    state: str
+    error_message: str
+    backend_missing_since: datetime | None
+    modified: datetime
+
+    def __init__(self, keys: Sequence[str], read: Sequence[Any]) -> None:
+        self.__dict__.update(zip(keys, read, strict=True))
+        self._keys, self._read = keys, read
+
+    def changes(self) -> dict[str, Any]:
+        """The columns whose values differ from those read, with their values now."""
+        values = self.__dict__
+        if tuple(values.values()) == tuple(self._read):
+            return {}
+        return {
+            name: values[name]
+            for name, old in zip(self._keys, self._read, strict=True)
+            if values[name] != old
+        }
+
+    def as_read(self) -> _Row:
+        """The record as it was read."""
+        return _Row(self._keys, self._read)
 
 
 def _snapshot(kind: str, record: Any) -> dict[str, Any]:
@@ -51,6 +89,42 @@ def _snapshot(kind: str, record: Any) -> dict[str, Any]:
     }
 
 
+_READING: dict[type[Any], tuple[list[str], Select[Any]]] = {}
+
+
+def _reading(model: type[Any]) -> tuple[list[str], Select[Any]]:
+    """The attribute names of `model`'s columns, and the statement reading them for one
+    tenant (`:tenant`): Core, without the ORM's loading, built once."""
+    if model not in _READING:
+        attributes = inspect(model).column_attrs
+        table = model.__table__
+        statement = select(*(attribute.columns[0] for attribute in attributes)).where(
+            table.c.tenant_uuid == bindparam("tenant")
+        )
+        _READING[model] = [attribute.key for attribute in attributes], statement
+    return _READING[model]
+
+
+async def _rows(session: AsyncSession, model: type[Any], tenant: uuid.UUID) -> list[_Row]:
+    """The tenant's records of `model`, every column, as plain rows."""
+    keys, statement = _reading(model)
+    found = await session.execute(statement, {"tenant": tenant})
+    return [_Row(keys, row) for row in found.all()]
+
+
+async def _write(session: AsyncSession, model: type[Any], rows: Sequence[_Row]) -> None:
+    """Write what differs from what was read, one UPDATE per set of changed columns (the
+    table's `modified` follows, as with every update)."""
+    table = model.__table__
+    batches: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        changes = row.changes()
+        if changes:
+            batches.setdefault(tuple(changes), []).append({"_uuid": row.uuid, **changes})
+    for batch in batches.values():
+        await session.execute(update(table).where(table.c.uuid == bindparam("_uuid")), batch)
+
+
 async def _reconcile(
     session: AsyncSession,
     tenant: TenantRecord,
@@ -59,17 +133,15 @@ async def _reconcile(
     apply: Apply,
     now: datetime,
     **defaults: Any,
-) -> dict[str, int]:
+) -> tuple[dict[str, int], list[Any]]:
+    """Bring the tenant's records of `kind` in step with `found`; the counts, and the
+    records there are now."""
     model = KINDS[kind].model
-    records = (
-        (await session.execute(select(model).where(model.tenant_uuid == tenant.uuid)))
-        .scalars()
-        .all()
-    )
+    records = await _rows(session, model, tenant.uuid)
     # The cloud's values are applied below (network's appliers may read other records).
-    pairs: list[tuple[Any, Resource]] = []
+    pairs: list[tuple[_Row, Resource]] = []
 
-    def pair(record: Any, item: Resource) -> bool:
+    def pair(record: _Row, item: Resource) -> bool:
         pairs.append((record, item))
         return False
 
@@ -84,27 +156,37 @@ async def _reconcile(
         missing_message=f"The {label[:1].lower()}{label[1:]} is gone from the cloud.",
     )
     counts = {"created": 0, "updated": 0, "missing": 0, "returned": 0, "deleted": 0}
+    events: list[Envelope] = []
     returned = {id(record) for record in result.returned}
     for record, item in pairs:
-        before = _snapshot(kind, record)
         await apply(record, item)
-        if id(record) not in returned and _snapshot(kind, record) != before:
-            await session.flush()
-            await resource_event(session, kind, UPDATED, record)
+        if (
+            id(record) not in returned
+            and record.changes()
+            and _snapshot(kind, record) != _snapshot(kind, record.as_read())
+        ):
+            events.append(resource_envelope(kind, UPDATED, record))
             counts["updated"] += 1
     for name, marked in (("missing", result.missing), ("returned", result.returned)):
         for record in marked:
-            await session.flush()
-            await resource_event(session, kind, UPDATED, record)
+            events.append(resource_envelope(kind, UPDATED, record))
             counts[name] += 1
     for record in result.expired:
-        await resource_event(session, kind, DELETED, record)
-        await session.delete(record)
+        events.append(resource_envelope(kind, DELETED, record))
         counts["deleted"] += 1
+    expired = {id(record) for record in result.expired}
+    kept: list[Any] = [record for record in records if id(record) not in expired]
+    await _write(session, model, kept)
+    if result.expired:
+        await session.execute(
+            delete(model).where(model.uuid.in_([record.uuid for record in result.expired]))
+        )
+    created = []
     for item in result.unknown:
         # Sub-resources the cloud has and the records lack become records at once (the
         # tenant's own network, made by its provisioning, arrives this way).
         record = model(
+            uuid=uuid.uuid4(),
             tenant_uuid=tenant.uuid,
             customer_uuid=tenant.customer_uuid,
             project_uuid=tenant.project_uuid,
@@ -112,12 +194,14 @@ async def _reconcile(
             **defaults,
         )
         await apply(record, item)
-        session.add(record)
+        created.append(record)
+    if created:
+        session.add_all(created)
         await session.flush()
-        await resource_event(session, kind, CREATED, record)
-        counts["created"] += 1
-    await session.flush()
-    return counts
+    events.extend(resource_envelope(kind, CREATED, record) for record in created)
+    counts["created"] = len(created)
+    await publish_many(session, events)
+    return counts, kept + created
 
 
 def _own(items: Sequence[Any], project_id: str) -> list[Any]:
@@ -140,23 +224,20 @@ async def pull_tenant_network(
     floating = await cloud.list_floating_ips(project_id=project)
     report: dict[str, dict[str, int]] = {}
 
-    async def network(record: Network, item: Any) -> None:
+    async def network(record: Any, item: Any) -> None:
         apply_network(record, item)
 
-    report["network"] = await _reconcile(session, tenant, "network", networks, network, now)
-    by_network = {
-        row.backend_id: row.uuid
-        for row in await session.execute(
-            select(Network.backend_id, Network.uuid).where(Network.tenant_uuid == tenant.uuid)
-        )
-    }
+    report["network"], network_records = await _reconcile(
+        session, tenant, "network", networks, network, now
+    )
+    by_network = {record.backend_id: record.uuid for record in network_records}
 
-    async def subnet(record: Subnet, item: Any) -> None:
+    async def subnet(record: Any, item: Any) -> None:
         record.network_uuid = by_network[item.network_id]
         apply_subnet(record, item)
 
     known = [item for item in subnets if item.network_id in by_network]
-    report["subnet"] = await _reconcile(session, tenant, "subnet", known, subnet, now)
+    report["subnet"], _ = await _reconcile(session, tenant, "subnet", known, subnet, now)
     interfaces: dict[str, list[dict[str, Any]]] = {}
     for port in ports:
         if port.device_owner in INTERFACE_OWNERS:
@@ -165,36 +246,34 @@ async def pull_tenant_network(
                 for ip in port.fixed_ips
             )
 
-    async def router(record: Router, item: Any) -> None:
+    async def router(record: Any, item: Any) -> None:
         apply_router(record, item, interfaces.get(item.id, []))
 
-    report["router"] = await _reconcile(session, tenant, "router", routers, router, now)
+    report["router"], _ = await _reconcile(session, tenant, "router", routers, router, now)
 
-    async def group(record: SecurityGroup, item: Any) -> None:
+    async def group(record: Any, item: Any) -> None:
         apply_group(record, item)
 
-    report["security_group"] = await _reconcile(
+    report["security_group"], group_records = await _reconcile(
         session, tenant, "security_group", groups, group, now
     )
-    for record in (
-        await session.execute(select(SecurityGroup).where(SecurityGroup.tenant_uuid == tenant.uuid))
-    ).scalars():
+    for record in group_records:
         # Rules after every group has a record, so that remote groups resolve.
         match = next((item for item in groups if item.id == record.backend_id), None)
         if match is not None:
             await sync_rules(session, record, match)
 
-    async def port_apply(record: Port, item: Any) -> None:
+    async def port_apply(record: Any, item: Any) -> None:
         record.network_uuid = by_network.get(item.network_id)
         apply_port(record, item)
 
     users_ports = [p for p in ports if not p.device_owner.startswith("network:")]
-    report["port"] = await _reconcile(session, tenant, "port", users_ports, port_apply, now)
+    report["port"], _ = await _reconcile(session, tenant, "port", users_ports, port_apply, now)
 
-    async def floating_apply(record: FloatingIP, item: Any) -> None:
+    async def floating_apply(record: Any, item: Any) -> None:
         await apply_floating_ip(session, record, item)
 
-    report["floating_ip"] = await _reconcile(
+    report["floating_ip"], _ = await _reconcile(
         session, tenant, "floating_ip", floating, floating_apply, now
     )
     return report

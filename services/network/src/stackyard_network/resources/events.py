@@ -26,7 +26,16 @@ from stackyard_common.auth import Principal
 from stackyard_common.events import Envelope, publish
 from stackyard_network.resources.kinds import KINDS
 
-__all__ = ["CREATED", "DELETED", "SOURCE", "SYSTEM", "UPDATED", "Actor", "resource_event"]
+__all__ = [
+    "CREATED",
+    "DELETED",
+    "SOURCE",
+    "SYSTEM",
+    "UPDATED",
+    "Actor",
+    "resource_envelope",
+    "resource_event",
+]
 
 SOURCE = "network"
 CREATED = "created"
@@ -61,8 +70,7 @@ class Actor:
 SYSTEM = Actor(None, "system")
 
 
-async def resource_event(
-    session: AsyncSession,
+def resource_envelope(
     kind: str,
     change: str,
     record: Any,
@@ -70,8 +78,8 @@ async def resource_event(
     actor: Actor = SYSTEM,
     message: str | None = None,
     **extra: Any,
-) -> None:
-    """Publish `<kind>.<change>.v1` about `record` in `session`'s transaction."""
+) -> Envelope:
+    """The event `<kind>.<change>.v1` about `record` as it is now (for `publish_many`)."""
     described = KINDS[kind]
     name = record.name or record.backend_id or str(record.uuid)
     if message is None:
@@ -96,14 +104,26 @@ async def resource_event(
         "actor_username": actor.username,
         "result": "failed" if record.state == "ERRED" else "succeeded",
     }
-    await publish(
-        session,
-        Envelope(
-            type=f"{kind}.{change}.v1",
-            source=SOURCE,
-            organisation=record.customer_uuid,
-            project=record.project_uuid,
-            tenant=record.tenant_uuid,
-            payload=payload,
-        ),
+    return Envelope(
+        type=f"{kind}.{change}.v1",
+        source=SOURCE,
+        organisation=record.customer_uuid,
+        project=record.project_uuid,
+        tenant=record.tenant_uuid,
+        payload=payload,
     )
+
+
+async def resource_event(
+    session: AsyncSession,
+    kind: str,
+    change: str,
+    record: Any,
+    *,
+    actor: Actor = SYSTEM,
+    message: str | None = None,
+    **extra: Any,
+) -> None:
+    """Publish `<kind>.<change>.v1` about `record` in `session`'s transaction."""
+    envelope = resource_envelope(kind, change, record, actor=actor, message=message, **extra)
+    await publish(session, envelope)
