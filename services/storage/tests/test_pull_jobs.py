@@ -29,7 +29,9 @@ async def test_a_tenant_whose_cloud_fails_does_not_stop_the_others(
 ) -> None:
     await made_volume(storage, tenant, "counted")
     client = await client_of(storage, tenant)
-    await client.volume.create_volume(1, name="stray")
+    stray = await client.volume.create_volume(1, name="stray")
+    # Only settled volumes are recovered (one still being made may be a restore's).
+    await client.volume.wait_for_volume(stray.id, timeout=10, interval=0.05)
     # A tenant the platform knows but whose cloud session cannot be had.
     broken = uuid.uuid4()
     await project_tenant(
