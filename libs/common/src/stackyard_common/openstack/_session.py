@@ -44,6 +44,10 @@ _ID_SEGMENT = re.compile(
 )
 _MICROVERSION_HEADERS = {"compute": "compute", "volume": "volume"}
 _KEYSTONE_CONNECTIONS = 2
+# Seconds an idle connection is kept. Below the keep-alive time of the servers in front
+# of OpenStack APIs (uvicorn's and Apache's 5 s): a connection the server is closing
+# just then would fail the next call on it, and a POST on it could not be repeated.
+_IDLE_EXPIRY = 2.0
 
 
 def path_template(path: str) -> str:
@@ -71,7 +75,11 @@ class CloudSession:
                 # Shared: building a verifying context reads the CA bundle (~20 ms of CPU).
                 verify=client_context(config.verify_ssl),
                 timeout=config.timeout,
-                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                limits=httpx.Limits(
+                    max_connections=size,
+                    max_keepalive_connections=size,
+                    keepalive_expiry=_IDLE_EXPIRY,
+                ),
                 headers={"Accept": "application/json", "User-Agent": "stackyard-openstack/1"},
             )
 
