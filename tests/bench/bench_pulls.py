@@ -69,6 +69,7 @@ from stackyard_common.openstack import CloudConfig, MemoryTokenCache, OpenStackC
 from stackyard_common.settings import Settings
 from stackyard_common.tenants import TenantRecord, apply_tenant_event, get_tenant
 from stackyard_common.testing import IsolatedEnvironment, isolated_environment
+from stackyard_common.worker import settle_process
 from stackyard_compute.instances.pull import SETTLING, pull_tenant_instances
 from stackyard_compute.instances.recovery import recover_lost_instances
 from stackyard_network.pulls.tenant import pull_tenant_network
@@ -581,6 +582,7 @@ async def bench(settings: Settings, emulator: tuple[str, int], args: argparse.Na
     clouds = BenchClouds.create(url)
     databases = {service: Database(settings, service) for service in SERVICES}
     platform = Platform(settings, clouds, databases, args.concurrency, pid)
+    settle_process()  # as a worker does once it has started
     try:
         tenants = await _setup(platform, args)
         rounds: list[Round] = []
