@@ -33,6 +33,8 @@ class PullKind:
     list_cloud: Callable[[OpenStackClient], Any]
     values: Callable[[Any], dict[str, Any]]
     envelope: Callable[..., Envelope]
+    compared: tuple[str, ...]
+    """The columns `values` gives (what a pull reads and writes beside the marks)."""
 
     @property
     def state_changed(self) -> str:
@@ -54,7 +56,7 @@ class PullKind:
             "creating it any more: delete it, or pull it if the cloud has it."
         )
 
-    def apply(self, record: ResourceColumns, item: Any) -> bool:
+    def apply(self, record: Any, item: Any) -> bool:
         """Bring a settled record to the cloud's values; True when any differed."""
         return changed_fields(record, self.values(item))
 
@@ -71,6 +73,7 @@ VOLUMES = PullKind(
     lambda client: client.volume.list_volumes(),
     volume_values,
     volume_envelope,
+    ("runtime_state", "size", "bootable"),
 )
 SNAPSHOTS = PullKind(
     "snapshot",
@@ -78,4 +81,5 @@ SNAPSHOTS = PullKind(
     lambda client: client.volume.list_snapshots(),
     copy_values,
     copy_envelope,
+    ("runtime_state", "size"),
 )

@@ -6,6 +6,11 @@ the listing began (`modified` later than the listing's start on the database's c
 is left to the next pull: the listing may predate the change (a creation that just
 ended would look gone from the cloud, a size just grown would shrink back).
 
+Only the columns the pull compares and owns are read, as plain rows (no ORM objects),
+with whether each is fresh in that sense, in one query; the rows that differ are
+written back in one statement, and whole records are loaded only for those whose
+change is announced.
+
 Busy records are left to the work in flight, unless they have been in creation longer
 than the deadline with no live saga (`liveness`): those end ERRED, and so does their
 order, with the order uuid the saga was started with.
@@ -16,10 +21,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Interval, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.events import Envelope
@@ -30,15 +35,70 @@ from stackyard_storage.pulls.liveness import end_abandoned_runs, saga_holders
 
 __all__ = ["KindPull", "compare_kind"]
 
+_MARKS = ("state", "error_message", "backend_missing_since")
+_KEYS = ("uuid", "backend_id", "modified", *_MARKS)
+
+
+class PulledRow:
+    """The columns of one record that a pull compares and may change."""
+
+    uuid: uuid.UUID
+    backend_id: str
+    state: str
+    error_message: str
+    backend_missing_since: datetime | None
+    modified: datetime
+
+    def __init__(self, keys: Sequence[str], values: Sequence[Any]) -> None:
+        self.__dict__.update(zip(keys, values, strict=True))
+
 
 @dataclass
 class KindPull:
-    """What comparing one kind found, ready to be written."""
+    """What comparing one kind found and wrote."""
 
     kind: PullKind
     counts: dict[str, int]
     events: list[Envelope] = field(default_factory=list)
-    expired: list[uuid.UUID] = field(default_factory=list)
+
+
+async def _locked_rows(
+    session: AsyncSession, kind: PullKind, tenant: uuid.UUID, listing_began: datetime
+) -> tuple[list[PulledRow], list[PulledRow]]:
+    """The tenant's rows of `kind`, row-locked (in uuid order, so that two pulls never
+    deadlock): those not changed since the listing began, and those that were (fresh:
+    left to the next pull)."""
+    model = kind.model
+    keys = (*_KEYS, *kind.compared)
+    # When the listing began on the database's clock: ours, moved by how long ago that
+    # was on ours (the clocks of workers and database may disagree).
+    elapsed = bindparam("elapsed", datetime.now(UTC) - listing_began, type_=Interval())
+    found = await session.execute(
+        select(
+            *(getattr(model, name) for name in keys),
+            (model.modified > func.clock_timestamp() - elapsed).label("fresh"),
+        )
+        .where(model.tenant_uuid == tenant)
+        .order_by(model.uuid)
+        .with_for_update()
+    )
+    rows: list[PulledRow] = []
+    fresh: list[PulledRow] = []
+    for row in found.all():
+        (fresh if row[-1] else rows).append(PulledRow(keys, row[:-1]))
+    return rows, fresh
+
+
+async def _write(session: AsyncSession, kind: PullKind, rows: Sequence[PulledRow]) -> None:
+    """Write the pulled columns of `rows` back, in one statement (`modified` follows)."""
+    if not rows:
+        return
+    table = kind.model.__table__
+    written = (*_MARKS, *kind.compared)
+    await session.execute(
+        update(table).where(table.c.uuid == bindparam("_uuid")),
+        [{"_uuid": row.uuid, **{name: getattr(row, name) for name in written}} for row in rows],
+    )
 
 
 async def compare_kind(
@@ -48,56 +108,63 @@ async def compare_kind(
     found: Sequence[Any],
     *,
     now: datetime,
-    listed_since: datetime,
+    listing_began: datetime,
     settings: PullSettings,
 ) -> KindPull:
-    """Compare `tenant`'s records of `kind` with `found` (listed from `listed_since`, on
-    the database's clock); the records are changed in the session, and its events made.
-
-    Call it with autoflush off: the changes are written by one flush after every kind
-    is compared (and a flush would expire the server-set columns the events read)."""
+    """Compare `tenant`'s records of `kind` with `found` (listed from `listing_began`,
+    on our clock); what differs is written, expired records deleted, and the events
+    made (not yet published)."""
     model = kind.model
-    records = list(
-        (
-            await session.execute(
-                select(model)
-                .where(model.tenant_uuid == tenant)
-                .order_by(model.uuid)
-                .with_for_update()
-            )
-        ).scalars()
-    )
-    fresh = [record for record in records if record.modified > listed_since]
-    fresh_ids = {record.backend_id for record in fresh if record.backend_id}
+    rows, fresh = await _locked_rows(session, kind, tenant, listing_began)
+    if fresh:
+        fresh_ids = {row.backend_id for row in fresh if row.backend_id}
+        found = [item for item in found if item.id not in fresh_ids]
     result = reconcile(
-        [record for record in records if record.modified <= listed_since],
-        [item for item in found if item.id not in fresh_ids],
+        rows,
+        found,
         apply=kind.apply,
         now=now,
         grace=settings.grace,
         missing_message=kind.missing_message,
     )
     pull = KindPull(kind, {**result.counts(), "fresh": len(fresh), "stuck": 0})
-    for record in (*result.changed, *result.missing, *result.returned):
-        pull.events.append(kind.event(kind.state_changed, record))
-    for record in result.expired:
-        pull.events.append(kind.event(kind.deleted, record))
-        pull.expired.append(record.uuid)
     erred = await _end_stuck(session, kind, result.busy_records, now, settings)
-    for record, order in erred:
-        extra = {"order_result": "erred"} if order else {}
-        pull.events.append(kind.event(kind.state_changed, record, order, **extra))
     pull.counts["stuck"] = len(erred)
+    announced = [*result.changed, *result.missing, *result.returned]
+    await _write(session, kind, [*announced, *(row for row, _ in erred)])
+    keys = [row.uuid for row in [*announced, *result.expired, *(row for row, _ in erred)]]
+    if not keys:
+        return pull
+    records = {
+        record.uuid: record
+        for record in (
+            await session.execute(
+                select(model).where(model.uuid.in_(keys)).execution_options(populate_existing=True)
+            )
+        ).scalars()
+    }
+    for row in announced:
+        pull.events.append(kind.event(kind.state_changed, records[row.uuid]))
+    for row in result.expired:
+        pull.events.append(kind.event(kind.deleted, records[row.uuid]))
+    for row, order in erred:
+        extra = {"order_result": "erred"} if order else {}
+        pull.events.append(kind.event(kind.state_changed, records[row.uuid], order, **extra))
+    if result.expired:
+        expired = [row.uuid for row in result.expired]
+        await session.execute(delete(model).where(model.uuid.in_(expired)))
+        for key in expired:
+            session.expunge(records[key])
     return pull
 
 
 async def _end_stuck(
     session: AsyncSession,
     kind: PullKind,
-    busy: Sequence[Any],
+    busy: Sequence[PulledRow],
     now: datetime,
     settings: PullSettings,
-) -> list[tuple[Any, uuid.UUID | None]]:
+) -> list[tuple[PulledRow, uuid.UUID | None]]:
     """End ERRED the records stuck in creation that no live saga holds; each with the
     order its saga was started for."""
     candidates = stuck(busy, now=now, deadline=settings.deadline)

@@ -7,8 +7,8 @@ async with database.session() as session:
 ```
 One detailed, paginated listing of each kind from the tenant's cloud project, the
 tenant's records of each kind read once, compared in one pass (`stackyard_common.
-resources.pulls.reconcile`), written with one flush, and one event per difference in
-one statement:
+resources.pulls.reconcile`; see `records`), what differs written in one statement per
+kind, and one event per difference in one statement:
 
     changed, missing (ERRED), returned (OK)   <kind>.state_changed.v1
     missing longer than the grace period      the record deleted, <kind>.deleted.v1
@@ -26,7 +26,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.events import publish_many
@@ -42,13 +41,6 @@ __all__ = ["pull_tenant_volumes", "tenant_key"]
 def tenant_key(tenant: TenantRecord | uuid.UUID) -> uuid.UUID:
     """The uuid of a tenant given as its projection row or its uuid."""
     return tenant.uuid if isinstance(tenant, TenantRecord) else tenant
-
-
-async def _database_time(session: AsyncSession, local: datetime) -> datetime:
-    # `modified` is written by the database's clock; the listing began at `local` on ours.
-    database_now: datetime | None = await session.scalar(select(func.clock_timestamp()))
-    assert database_now is not None
-    return local + (database_now - datetime.now(UTC))
 
 
 async def pull_tenant_volumes(
@@ -68,23 +60,16 @@ async def pull_tenant_volumes(
     settings = settings or pull_settings()
     key = tenant_key(tenant)
     client = await clouds.client(key)
-    started = datetime.now(UTC)
+    began = datetime.now(UTC)
     volumes, snapshots = await asyncio.gather(
         VOLUMES.list_cloud(client), SNAPSHOTS.list_cloud(client)
     )
     now = now or datetime.now(UTC)
-    listed_since = await _database_time(session, started)
-    with session.no_autoflush:
-        pulls = [
-            await compare_kind(
-                session, kind, key, found, now=now, listed_since=listed_since, settings=settings
-            )
-            for kind, found in ((VOLUMES, volumes), (SNAPSHOTS, snapshots))
-        ]
-    await session.flush()
-    for pull in pulls:
-        if pull.expired:
-            model = pull.kind.model
-            await session.execute(delete(model).where(model.uuid.in_(pull.expired)))
+    pulls = [
+        await compare_kind(
+            session, kind, key, found, now=now, listing_began=began, settings=settings
+        )
+        for kind, found in ((VOLUMES, volumes), (SNAPSHOTS, snapshots))
+    ]
     await publish_many(session, [event for pull in pulls for event in pull.events])
     return {f"{pull.kind.name}s": pull.counts for pull in pulls}
