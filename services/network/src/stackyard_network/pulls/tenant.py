@@ -36,7 +36,7 @@ from stackyard_network.resources.events import CREATED, DELETED, UPDATED, resour
 from stackyard_network.resources.kinds import KINDS
 from stackyard_network.resources.models import ResourceState
 from stackyard_network.routers.cloud import INTERFACE_OWNERS, apply_router
-from stackyard_network.security_groups.cloud import apply_group, sync_rules
+from stackyard_network.security_groups.cloud import apply_group, sync_group_rules
 from stackyard_network.subnets.cloud import apply_subnet
 
 __all__ = ["pull_tenant_network"]
@@ -257,11 +257,17 @@ async def pull_tenant_network(
     report["security_group"], group_records = await _reconcile(
         session, tenant, "security_group", groups, group, now
     )
-    for record in group_records:
-        # Rules after every group has a record, so that remote groups resolve.
-        match = next((item for item in groups if item.id == record.backend_id), None)
-        if match is not None:
-            await sync_rules(session, record, match)
+    # Rules after every group has a record, so that remote groups resolve.
+    by_id = {item.id: item for item in groups}
+    await sync_group_rules(
+        session,
+        tenant.uuid,
+        [
+            (record, by_id[record.backend_id])
+            for record in group_records
+            if record.backend_id in by_id
+        ],
+    )
 
     async def port_apply(record: Any, item: Any) -> None:
         record.network_uuid = by_network.get(item.network_id)

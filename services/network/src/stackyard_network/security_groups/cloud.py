@@ -4,6 +4,9 @@ follow the cloud's rules on every operation."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +17,7 @@ from stackyard_common.sagas import StepFailed
 from stackyard_network.resources.operations import Operation, Outcome, gone, operation
 from stackyard_network.security_groups.models import SecurityGroup, SecurityGroupRule
 
-__all__ = ["apply_group", "sync_rules"]
+__all__ = ["apply_group", "sync_group_rules", "sync_rules"]
 
 
 def _matches(rule: SecurityGroupRule, found: CloudRule, remote_id: str | None) -> bool:
@@ -40,40 +43,48 @@ async def _groups_by_backend(session: AsyncSession, tenant_uuid: object) -> dict
 
 async def sync_rules(session: AsyncSession, record: SecurityGroup, found: CloudGroup) -> None:
     """Make the group's rule records what the cloud holds (rules not yet made stay)."""
-    rules = list(
-        (
-            await session.execute(
-                select(SecurityGroupRule).where(
-                    SecurityGroupRule.security_group_uuid == record.uuid
+    await sync_group_rules(session, record.tenant_uuid, [(record, found)])
+
+
+async def sync_group_rules(
+    session: AsyncSession, tenant_uuid: object, groups: Sequence[tuple[Any, CloudGroup]]
+) -> None:
+    """`sync_rules` for several groups of one tenant (records, or rows with their
+    `uuid`, beside the cloud's groups): one read of their rules and one flush."""
+    if not groups:
+        return
+    known: dict[object, list[SecurityGroupRule]] = {record.uuid: [] for record, _ in groups}
+    rules = await session.execute(
+        select(SecurityGroupRule).where(SecurityGroupRule.security_group_uuid.in_(list(known)))
+    )
+    for rule in rules.scalars():
+        known[rule.security_group_uuid].append(rule)
+    by_backend = await _groups_by_backend(session, tenant_uuid)
+    for record, found in groups:
+        cloud = {rule.id: rule for rule in found.security_group_rules}
+        for rule in known[record.uuid]:
+            if rule.backend_id and rule.backend_id not in cloud:
+                await session.delete(rule)
+        made = {rule.backend_id for rule in known[record.uuid]}
+        for rule_id, item in cloud.items():
+            if rule_id in made:
+                continue
+            remote = item.remote_group_id or ""
+            session.add(
+                SecurityGroupRule(
+                    security_group_uuid=record.uuid,
+                    backend_id=rule_id,
+                    direction=item.direction,
+                    ethertype=item.ethertype,
+                    protocol=item.protocol or "",
+                    from_port=item.port_range_min,
+                    to_port=item.port_range_max,
+                    cidr=item.remote_ip_prefix,
+                    remote_group_uuid=by_backend.get(remote) if remote else None,
+                    remote_group_backend_id=remote,
+                    description=item.description or "",
                 )
             )
-        ).scalars()
-    )
-    groups = await _groups_by_backend(session, record.tenant_uuid)
-    cloud = {rule.id: rule for rule in found.security_group_rules}
-    for rule in rules:
-        if rule.backend_id and rule.backend_id not in cloud:
-            await session.delete(rule)
-    known = {rule.backend_id for rule in rules}
-    for rule_id, item in cloud.items():
-        if rule_id in known:
-            continue
-        remote = item.remote_group_id or ""
-        session.add(
-            SecurityGroupRule(
-                security_group_uuid=record.uuid,
-                backend_id=rule_id,
-                direction=item.direction,
-                ethertype=item.ethertype,
-                protocol=item.protocol or "",
-                from_port=item.port_range_min,
-                to_port=item.port_range_max,
-                cidr=item.remote_ip_prefix,
-                remote_group_uuid=groups.get(remote) if remote else None,
-                remote_group_backend_id=remote,
-                description=item.description or "",
-            )
-        )
     await session.flush()
 
 
