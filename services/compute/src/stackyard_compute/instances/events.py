@@ -23,7 +23,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stackyard_common.resources.events import SYSTEM, Actor, publish_resource_event
+from stackyard_common.events import Envelope, publish
+from stackyard_common.resources.events import SYSTEM, Actor, resource_envelope
 from stackyard_compute.common.events import SOURCE
 from stackyard_compute.instances.models import Instance
 
@@ -34,6 +35,7 @@ __all__ = [
     "METADATA_CHANGED",
     "STATE_CHANGED",
     "addresses",
+    "instance_envelope",
     "instance_event",
 ]
 
@@ -72,6 +74,20 @@ async def instance_event(
 ) -> None:
     """Record the event `kind` about `instance` in `session`'s transaction; `note` ends
     the audit message (why it happened, when the state alone does not say)."""
+    envelope = instance_envelope(kind, instance, actor=actor, order=order, note=note, **extra)
+    await publish(session, envelope)
+
+
+def instance_envelope(
+    kind: str,
+    instance: Instance,
+    *,
+    actor: Actor = SYSTEM,
+    order: uuid.UUID | None = None,
+    note: str = "",
+    **extra: Any,
+) -> Envelope:
+    """`instance_event`'s event, not yet published (pulls publish many at once)."""
     message = f"Instance {instance.name} {_VERBS[kind].format(instance.state)}."
     if instance.state == "ERRED" and instance.error_message:
         message = f"{message} {instance.error_message}"
@@ -79,8 +95,7 @@ async def instance_event(
         message = f"{message} {note}"
     missing = instance.backend_missing_since
     internal, external = addresses(instance)
-    await publish_resource_event(
-        session,
+    return resource_envelope(
         SOURCE,
         kind,
         instance,

@@ -30,12 +30,13 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.events import Envelope, publish_many
 from stackyard_common.openstack.compute import Server
 from stackyard_common.resources.pulls import PullSettings, pull_settings, reconcile, stuck
 from stackyard_common.resources.records import SETTLED_STATES
 from stackyard_common.tenants import TenantRecord
 from stackyard_compute.common.runtime import CloudClients
-from stackyard_compute.instances.events import DELETED, STATE_CHANGED, instance_event
+from stackyard_compute.instances.events import DELETED, STATE_CHANGED, instance_envelope
 from stackyard_compute.instances.pull_rows import (
     PulledInstance,
     locked_rows,
@@ -120,21 +121,25 @@ async def pull_tenant_instances(
         await session.delete(records[row.uuid])
     await session.flush()
 
-    async def announce(group: list[PulledInstance], kind: str, **extra: Any) -> None:
-        for row in group:
-            await instance_event(session, kind, records[row.uuid], **extra)
+    def announce(group: list[PulledInstance], kind: str, **extra: Any) -> list[Envelope]:
+        return [instance_envelope(kind, records[row.uuid], **extra) for row in group]
 
-    await announce(result.changed, STATE_CHANGED, note="Pulled from the cloud.")
-    await announce(result.missing, STATE_CHANGED)
-    await announce(result.returned, STATE_CHANGED, note="Its server is back in the cloud.")
+    events = [
+        *announce(result.changed, STATE_CHANGED, note="Pulled from the cloud."),
+        *announce(result.missing, STATE_CHANGED),
+        *announce(result.returned, STATE_CHANGED, note="Its server is back in the cloud."),
+    ]
     for row in result.expired:
         note = _gone_since(row.backend_missing_since)
-        await instance_event(session, DELETED, records[row.uuid], note=note)
+        events.append(instance_envelope(DELETED, records[row.uuid], note=note))
     for creation in ended:
         extra: dict[str, Any] = {"order_result": "erred"} if creation.order else {}
-        await instance_event(
-            session, STATE_CHANGED, records[creation.record.uuid], order=creation.order, **extra
+        events.append(
+            instance_envelope(
+                STATE_CHANGED, records[creation.record.uuid], order=creation.order, **extra
+            )
         )
+    await publish_many(session, events)
     counts = {**result.counts(), "stuck": len(ended), "recent": len(rows) - len(compared)}
     if any(counts[kind] for kind in ("changed", "missing", "returned", "expired", "stuck")):
         log.info("instances pulled", tenant_uuid=str(tenant.uuid), **counts)
