@@ -1,14 +1,16 @@
 """Benchmark of events: outbox -> relay -> RabbitMQ -> consumer with inbox, beside raw
 aio-pika publish (with confirms) and consume of as many messages on the same broker.
 
-Run: `.venv/bin/python libs/common/bench/bench_events.py [--events N] [--rate R]`. It
-makes its own isolated environment (database, vhost, Redis db) and removes it after.
-Events are written in transactions of `--batch` at an offered rate of `--rate` per
-second by this process; the relay and the consumer run in processes of their own, as
-the services' workers do. Latency is from the writer's commit to the handler's call
-(wall clock, one machine). Prints sustained
-throughput and p50/p99 latency of both paths, and their ratio. Target: at least
-1,000 events/s, p99 under 250 ms, and at least 30% of the raw rate.
+Run: `.venv/bin/python libs/common/bench/bench_events.py [--events N] [--rate R]
+[--sustained-rate S]`. It makes its own isolated environment (database, vhost, Redis db)
+and removes it after. Events are written in transactions of `--batch` by this process;
+the relay and the consumer run in processes of their own, as the services' workers do.
+The outbox path runs twice: offered `--rate` per second (more than it carries: its
+capacity) and offered `--sustained-rate` (1,000/s: its latency at the target's rate).
+Latency is from the writer's commit to the handler's call (wall clock, one machine).
+Prints throughput and p50/p99 latency of each run and of the raw path, and PASS or FAIL
+per target: at least 1,000 events/s, p99 under 250 ms at 1,000/s, and at least 30% of
+the raw rate.
 """
 
 from __future__ import annotations
@@ -178,18 +180,39 @@ async def bench_raw(settings: Settings, total: int, window: int = 500) -> Result
 
 
 async def main(settings: Settings, args: argparse.Namespace) -> None:
-    outbox = await bench_outbox(settings, args.events, args.rate, args.batch)
+    # Two runs of the outbox path: flat out (what it can carry, against the raw rate),
+    # then at the target's sustained rate (latency there: a saturated path's latency is
+    # only how long its queue has grown).
+    capacity = await bench_outbox(settings, args.events, args.rate, args.batch)
+    sustained = await bench_outbox(settings, args.events, args.sustained_rate, args.batch)
     raw = await bench_raw(settings, args.events)
-    print(f"events: {args.events}, offered rate {args.rate:.0f}/s in transactions of {args.batch}")
-    print(outbox.line())
-    print(raw.line())
-    print(f"outbox path at {outbox.rate / raw.rate:.0%} of the raw rate")
+    print(f"events: {args.events} per run, in transactions of {args.batch}")
+    print(f"offered {args.rate:.0f}/s:  {capacity.line()}")
+    print(f"offered {args.sustained_rate:.0f}/s:  {sustained.line()}")
+    print(f"raw path:       {raw.line()}")
+    share = capacity.rate / raw.rate
+    p99 = statistics.quantiles(sustained.latencies, n=100)[98]
+    checks = [
+        (f"at least 1,000 events/s (flat out: {capacity.rate:.0f}/s)", capacity.rate >= 1000),
+        (
+            f"p99 under 250 ms at {args.sustained_rate:.0f}/s ({p99 * 1000:.0f} ms, "
+            f"{sustained.rate:.0f}/s sustained)",
+            p99 < 0.25 and sustained.rate >= 0.98 * args.sustained_rate,
+        ),
+        (f"at least 30% of the raw rate ({share:.0%})", share >= 0.3),
+    ]
+    for text, passed in checks:
+        print(f"{'PASS' if passed else 'FAIL'}  {text}")
+    print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
 
 
 def cli() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--rate", type=float, default=2_500.0)
+    parser.add_argument("--rate", type=float, default=2_500.0, help="flat-out run's offer")
+    parser.add_argument(
+        "--sustained-rate", type=float, default=1_000.0, help="latency run's offered rate"
+    )
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--role", choices=["main", "relay", "consumer"], default="main")
     parser.add_argument("--out", type=Path, default=None)
