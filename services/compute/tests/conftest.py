@@ -32,6 +32,7 @@ from stackyard_common.db import Database
 from stackyard_common.events import Envelope
 from stackyard_common.sagas import SagaRunner
 from stackyard_common.settings import Settings
+from stackyard_common.testing.emulated import EmulatedTenants, grant, project_tenant
 from stackyard_compute import worker as compute_worker
 from stackyard_compute.app import create_app as create_compute
 from stackyard_compute.common.runtime import RUNTIME_KEY as COMPUTE_RUNTIME
@@ -45,8 +46,7 @@ from stackyard_storage.app import create_app as create_storage
 from stackyard_storage.common.runtime import RUNTIME_KEY as STORAGE_RUNTIME
 from stackyard_storage.volume_types.service import apply_properties as storage_properties
 
-from .emulated import CLOUD_URL, EmulatedTenants, grant, project_tenant
-
+CLOUD_URL = "http://compute-cloud.test"
 FAST = Delays(
     build=0.05, action=0.05, resize=0.05, volume=0.05, snapshot=0.05, backup=0.05, delete=0.05
 )
@@ -199,7 +199,7 @@ class Cloudyard:
 @pytest.fixture(scope="session")
 async def cloudyard(platform_settings: Settings) -> AsyncIterator[Cloudyard]:
     emulator = create_emulator(EmulatorConfig(name="compute", public_url=CLOUD_URL, delays=FAST))
-    clouds = EmulatedTenants.create(emulator)
+    clouds = EmulatedTenants.create(emulator, CLOUD_URL)
     compute_app, storage_app = create_compute(platform_settings), create_storage(platform_settings)
     compute_app.state.cloud_clients = storage_app.state.cloud_clients = clouds
     # No network service here: compute makes the instances' ports itself.

@@ -30,6 +30,7 @@ from stackyard_common.db import Database
 from stackyard_common.events import Envelope
 from stackyard_common.sagas import SagaRunner
 from stackyard_common.settings import Settings
+from stackyard_common.testing.emulated import EmulatedTenants, grant, project_tenant
 from stackyard_emulator import Delays, EmulatorConfig
 from stackyard_emulator import create_app as create_emulator
 from stackyard_storage.app import create_app
@@ -37,8 +38,7 @@ from stackyard_storage.common.runtime import RUNTIME_KEY
 from stackyard_storage.volume_types.service import apply_properties
 from stackyard_storage.worker import SAGAS
 
-from .emulated import CLOUD_URL, EmulatedTenants, grant, project_tenant
-
+CLOUD_URL = "http://storage-cloud.test"
 FAST = Delays(
     build=0.05, action=0.05, resize=0.05, volume=0.05, snapshot=0.05, backup=0.05, delete=0.05
 )
@@ -159,7 +159,7 @@ class Storage:
 @pytest.fixture(scope="session")
 async def storage(platform_settings: Settings) -> AsyncIterator[Storage]:
     emulator = create_emulator(EmulatorConfig(name="storage", public_url=CLOUD_URL, delays=FAST))
-    clouds = EmulatedTenants.create(emulator)
+    clouds = EmulatedTenants.create(emulator, CLOUD_URL)
     app = create_app(platform_settings)
     app.state.cloud_clients = clouds
     key = SigningKey.from_pem(generate_signing_key_pem())

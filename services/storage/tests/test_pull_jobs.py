@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from stackyard_common.testing.emulated import project_tenant
 from stackyard_storage.common.runtime import RUNTIME_KEY
 from stackyard_storage.worker import PERIODIC_JOBS
 
 from .conftest import Storage, Tenant
-from .emulated import project_tenant
 from .pulling import client_of, made_volume
 
 
