@@ -8,10 +8,7 @@ p50/p95 latency of list pages taken from deep inside the collections.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,39 +16,7 @@ from typing import Any
 
 import httpx
 
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start(port: int) -> subprocess.Popen[bytes]:
-    """Run ``stackyard-emulator`` as its own process with instant transitions."""
-    command = [
-        sys.executable,
-        "-m",
-        "stackyard_emulator",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--name",
-        "bench",
-        "--delay",
-        "0",
-    ]
-    process = subprocess.Popen(command)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_emulator", timeout=1)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the emulator did not start")
+from stackyard_emulator.process import running_emulator
 
 
 def token_body() -> dict[str, Any]:
@@ -119,10 +84,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per rate measurement")
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = start(port)
-    try:
+    with running_emulator(name="bench", delay=0) as emulator:
+        base = emulator.url
         issued = httpx.post(f"{base}/identity/v3/auth/tokens", json=token_body())
         token = issued.headers["X-Subject-Token"]
         project_id = issued.json()["token"]["project"]["id"]
@@ -190,9 +153,6 @@ def main() -> None:
         )
         latencies("server list page latency", server_page, base, headers, 200)
         latencies("port list page latency", port_page, base, headers, 200)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -18,14 +18,10 @@ import logging
 import multiprocessing
 import os
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,8 +31,8 @@ from redis.asyncio import Redis
 
 from stackyard_common.openstack import CloudConfig, OpenStackClient, RedisTokenCache
 from stackyard_common.settings import RedisSettings
+from stackyard_emulator.process import running_emulator
 
-EMULATOR = Path(sys.executable).parent / "stackyard-emulator"
 REDIS_URL = os.environ.get("STACKYARD_REDIS__URL", "redis://127.0.0.1:6379/0")
 
 
@@ -46,44 +42,13 @@ def _quiet() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def _emulator(url: str | None) -> Iterator[str]:
     if url:
         yield url.rstrip("/")
         return
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(EMULATOR), "--host", "127.0.0.1", "--port", str(port), "--name", "bench"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"the emulator exited with {process.returncode}")
-            try:
-                if httpx.get(f"{url}/identity/v3", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the emulator did not answer within 30 s")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with running_emulator(name="bench") as emulator:
+        yield emulator.url
 
 
 def _config(url: str) -> CloudConfig:

@@ -11,14 +11,9 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,6 +24,7 @@ from redis.asyncio import Redis
 
 from stackyard_common.openstack import CloudConfig, RetryPolicy
 from stackyard_common.settings import RedisSettings
+from stackyard_emulator.process import running_emulator
 
 AUTH_URL = "http://keystone.test/identity/v3"
 COMPUTE_URL = "http://nova.test/compute/v2.1"
@@ -140,15 +136,6 @@ def cloud_config() -> CloudConfig:
 
 # ----- the emulator --------------------------------------------------------------------
 
-EMULATOR = Path(sys.executable).parent / "stackyard-emulator"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass(frozen=True)
 class Emulator:
     url: str
@@ -169,48 +156,10 @@ class Emulator:
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            str(EMULATOR),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--name",
-            "cloud-a",
-            "--delay",
-            "0.05",
-            # Uploaded image bytes are kept only with an image directory.
-            "--image-dir",
-            str(tmp_path_factory.mktemp("images")),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                stderr = process.stderr.read().decode() if process.stderr else ""
-                pytest.fail(f"the emulator exited ({process.returncode}): {stderr[-2000:]}")
-            try:
-                if httpx.get(f"{url}/identity/v3", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the emulator did not answer within 30 s")
-            time.sleep(0.1)
-        yield Emulator(url)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    # Uploaded image bytes are kept only with an image directory.
+    images = tmp_path_factory.mktemp("images")
+    with running_emulator(name="cloud-a", delay=0.05, image_dir=images) as running:
+        yield Emulator(running.url)
 
 
 Factory = Callable[..., CloudConfig]
