@@ -31,7 +31,8 @@ emulator and this process (cloud client and database work alike) share the machi
 cores with PostgreSQL and with whoever else works on it: the load printed says how busy
 it was. `--profile FILE` writes a cProfile of one more pull phase (after the rounds) and
 prints its costliest functions. Everything it made goes with it: the emulator is
-stopped and the isolated environment removed, on failure too.
+stopped and the isolated environment removed, on failure too. The tenants, clouds and
+changes it works with are in `pulls_world.py`, its CPU accounting in `cpu_accounting.py`.
 """
 
 from __future__ import annotations
@@ -39,49 +40,42 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import gc
 import logging
 import os
 import pstats
-import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 import structlog
-from pydantic import SecretStr
+from cpu_accounting import Cpu
+from pulls_world import (
+    SERVICES,
+    BenchClouds,
+    BenchTenant,
+    Platform,
+    change,
+    in_session,
+    make_tenant,
+    recover,
+)
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from stackyard_common.auth import CloudCredentials
 from stackyard_common.db import Database
-from stackyard_common.events import Envelope
-from stackyard_common.openstack import CloudConfig, MemoryTokenCache, OpenStackClient
 from stackyard_common.settings import Settings
-from stackyard_common.tenants import TenantRecord, apply_tenant_event, get_tenant
 from stackyard_common.testing import IsolatedEnvironment, isolated_environment
 from stackyard_common.worker import settle_process
 from stackyard_compute.instances.pull import SETTLING, pull_tenant_instances
-from stackyard_compute.instances.recovery import recover_lost_instances
+from stackyard_emulator.process import EmulatorProcess, running_emulator
 from stackyard_network.pulls.tenant import pull_tenant_network
-from stackyard_storage.pulls.recovery import recover_lost_volumes
 from stackyard_storage.pulls.tenant import pull_tenant_volumes
 
-EMULATOR = Path(sys.executable).parent / "stackyard-emulator"
 RATIO_TARGET = 1.5
 SECONDS_TARGET = 60.0
-DIFFERENCES_PER_TENANT = 6  # see `_change`
-VOLUME_SIZE = 1  # GiB, as loaded
-SERVICES = ("compute", "storage", "network")
+DIFFERENCES_PER_TENANT = 6  # see `pulls_world.change`
 RECORD_TABLES = {
     "compute": ("instances",),
     "storage": ("volumes", "snapshots"),
@@ -111,320 +105,6 @@ def _quiet() -> None:
 def _load() -> str:
     one, five, _ = os.getloadavg()
     return f"load {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} CPUs"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _emulator() -> Iterator[tuple[str, int]]:
-    """A `stackyard-emulator` process on a free port, every transition instant; its URL
-    and process id."""
-    port = _free_port()
-    command = [str(EMULATOR), "--port", str(port), "--name", "bench-pulls", "--delay", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"the emulator exited with {process.returncode}")
-            try:
-                if httpx.get(f"{url}/identity/v3", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the emulator did not answer within 30 s")
-            time.sleep(0.1)
-        yield url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@dataclass
-class BenchClouds:
-    """The services' cloud clients over the emulator: per tenant a client of the
-    tenant's own user scoped to its project (as `TenantClients` makes them), tokens
-    cached in memory. Serves compute's and storage's `CloudClients` (`client`) and
-    network's `Clouds` (`tenant`, `admin`, `connection`)."""
-
-    url: str
-    admin_client: OpenStackClient
-    clients: dict[uuid.UUID, OpenStackClient] = field(default_factory=dict)
-    configs: dict[uuid.UUID, CloudConfig] = field(default_factory=dict)
-
-    @classmethod
-    def create(cls, url: str) -> BenchClouds:
-        config = CloudConfig(
-            name="bench-admin",
-            auth_url=f"{url}/identity/v3",
-            username="admin",
-            password=SecretStr("secret"),  # the seeded admin's
-            project_name="admin",
-        )
-        return cls(url, OpenStackClient(config, token_cache=MemoryTokenCache()))
-
-    def add(self, tenant: uuid.UUID, username: str, password: SecretStr, project_id: str) -> None:
-        config = CloudConfig(
-            name=f"bench/{tenant}",
-            auth_url=f"{self.url}/identity/v3",
-            username=username,
-            password=password,
-            project_id=project_id,
-            max_concurrency=20,  # what `TenantCredentials.cloud_config` gives
-        )
-        self.configs[tenant] = config
-        self.clients[tenant] = OpenStackClient(config, token_cache=MemoryTokenCache())
-
-    def outsider(self, tenant: uuid.UUID) -> OpenStackClient:
-        """A client of its own for someone changing the tenant's project behind the
-        platform's back (its own connections and token)."""
-        return OpenStackClient(self.configs[tenant], token_cache=MemoryTokenCache())
-
-    async def client(self, tenant: uuid.UUID) -> OpenStackClient:
-        return self.clients[tenant]
-
-    async def tenant(self, tenant_uuid: uuid.UUID) -> OpenStackClient:
-        return self.clients[tenant_uuid]
-
-    async def admin(self, connection_uuid: uuid.UUID) -> OpenStackClient:
-        return self.admin_client
-
-    async def connection(self, connection_uuid: uuid.UUID) -> CloudCredentials:
-        config = self.admin_client.config
-        return CloudCredentials(
-            uuid=connection_uuid,
-            name=config.name,
-            type="OpenStack",
-            auth_url=config.auth_url,
-            username=config.username,
-            password=config.password,
-            domain=config.user_domain_name,
-            project=config.project_name or "",
-            verify_ssl=config.verify_ssl,
-            availability_zone="",
-            external_network_id="",
-        )
-
-    async def aclose(self) -> None:
-        for client in self.clients.values():
-            await client.aclose()
-        self.clients.clear()
-        await self.admin_client.aclose()
-
-
-@dataclass
-class BenchTenant:
-    """One tenant: its projection row and the ids of what the benchmark changes."""
-
-    record: TenantRecord
-    servers: list[str] = field(default_factory=list)  # by name, as loaded
-    volumes: list[str] = field(default_factory=list)
-    ports: list[str] = field(default_factory=list)  # the extra ports
-
-
-def _cpu_seconds(pid: int | str) -> float:
-    """CPU seconds (user and system) a process has used so far; 0 once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _postgres_backends(database: str) -> list[str]:
-    """The PostgreSQL backends serving `database` on this machine (none when PostgreSQL
-    runs elsewhere): their process titles name the database."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                title = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
-                found.append(entry.name)
-    return found
-
-
-class _Collector:
-    """CPU seconds this process has spent in Python's garbage collector so far."""
-
-    seconds = 0.0
-    _started = 0.0
-
-    @classmethod
-    def watch(cls, phase: str, info: dict[str, Any]) -> None:
-        if phase == "start":
-            cls._started = time.process_time()
-        else:
-            cls.seconds += time.process_time() - cls._started
-
-
-gc.callbacks.append(_Collector.watch)
-
-
-@dataclass(frozen=True)
-class Cpu:
-    """CPU seconds used by this process (of which in its garbage collector), the
-    emulator and the run's PostgreSQL backends (None when not on this machine)."""
-
-    bench: float
-    collector: float
-    emulator: float
-    postgres: float | None
-
-    def __sub__(self, other: Cpu) -> Cpu:
-        postgres = None
-        if self.postgres is not None and other.postgres is not None:
-            postgres = self.postgres - other.postgres
-        return Cpu(
-            self.bench - other.bench,
-            self.collector - other.collector,
-            self.emulator - other.emulator,
-            postgres,
-        )
-
-    def __str__(self) -> str:
-        postgres = "n/a" if self.postgres is None else f"{self.postgres:.1f}"
-        return f"{self.bench:.1f} (GC {self.collector:.1f}) + {self.emulator:.1f} + {postgres}"
-
-
-@dataclass
-class Platform:
-    """What the pulls work with: the services' databases and cloud clients, and how
-    many tenants are worked on at a time."""
-
-    settings: Settings
-    clouds: BenchClouds
-    databases: dict[str, Database]
-    concurrency: int
-    emulator_pid: int
-
-    def cpu(self) -> Cpu:
-        """CPU used so far (the pools keep their connections, hence their backends)."""
-        backends = _postgres_backends(self.settings.database.name)
-        postgres = sum(map(_cpu_seconds, backends)) if backends else None
-        return Cpu(
-            time.process_time(), _Collector.seconds, _cpu_seconds(self.emulator_pid), postgres
-        )
-
-    async def each(
-        self, tenants: list[BenchTenant], work: Callable[[BenchTenant], Awaitable[T]]
-    ) -> list[T]:
-        """`work` for every tenant, `concurrency` tenants at a time."""
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def one(tenant: BenchTenant) -> T:
-            async with gate:
-                return await work(tenant)
-
-        return list(await asyncio.gather(*(one(tenant) for tenant in tenants)))
-
-
-def _by_index(items: list[Any], infix: str) -> list[str]:
-    """Ids of the bulk-loaded items named `<prefix>-<infix>-<n>`, in the order of n."""
-    named = [item for item in items if f"-{infix}-" in (item.name or "")]
-    named.sort(key=lambda item: int(item.name.rsplit("-", 1)[1]))
-    return [item.id for item in named]
-
-
-async def _make_tenant(
-    platform: Platform,
-    control: httpx.AsyncClient,
-    index: int,
-    sizes: Mapping[str, int],
-) -> BenchTenant:
-    """A cloud project with a member user and its bulk load; its projection rows."""
-    admin = platform.clouds.admin_client
-    name = f"pulls-{index:03d}"
-    project = await admin.identity.create_project(name)
-    password = SecretStr(secrets.token_urlsafe(12))
-    user = await admin.identity.create_user(f"{name}-user", password)
-    role = await admin.identity.find_role("member")
-    assert role is not None
-    await admin.identity.grant_project_role(project.id, user.id, role.id)
-    loaded = await control.post(
-        "/_emulator/load",
-        json={"project_id": project.id, "name_prefix": name, "volume_size": VOLUME_SIZE, **sizes},
-        timeout=120,
-    )
-    loaded.raise_for_status()
-    tenant_uuid = uuid.uuid4()
-    platform.clouds.add(tenant_uuid, user.name, password, project.id)
-    envelope = Envelope(
-        type="tenant.state_changed.v1",
-        source="identity",
-        organisation=uuid.uuid4(),
-        project=uuid.uuid4(),
-        payload={
-            "tenant_uuid": str(tenant_uuid),
-            "cloud_connection_uuid": str(uuid.uuid4()),
-            "name": name,
-            "state": "OK",
-            "backend_id": project.id,
-            "storage_mode": "fixed",
-            "internal_network_id": loaded.json()["network_id"],
-        },
-    )
-    for service in SERVICES:
-        async with platform.databases[service].session() as session:
-            await apply_tenant_event(envelope, session)
-    async with platform.databases["compute"].session() as session:
-        record = await get_tenant(session, tenant_uuid)
-    assert record is not None
-    client = await platform.clouds.client(tenant_uuid)
-    return BenchTenant(
-        record,
-        servers=_by_index(await client.compute.list_servers(), "server"),
-        volumes=_by_index(await client.volume.list_volumes(), "volume"),
-        ports=_by_index(await client.network.list_ports(), "port"),
-    )
-
-
-async def _in_session(
-    database: Database,
-    work: Callable[[AsyncSession], Awaitable[Mapping[str, Any]]],
-) -> Mapping[str, Any]:
-    async with database.session() as session:
-        return await work(session)
-
-
-async def _recover(platform: Platform, tenant: BenchTenant) -> tuple[int, int, int]:
-    """The platform's way to records: the two recoveries and a first network pull."""
-    clouds, record, databases = platform.clouds, tenant.record, platform.databases
-    instances, volumes, network = await asyncio.gather(
-        _in_session(databases["compute"], lambda s: recover_lost_instances(s, clouds, record)),
-        _in_session(databases["storage"], lambda s: recover_lost_volumes(s, clouds, record)),
-        _in_session(databases["network"], lambda s: pull_tenant_network(s, clouds, record)),
-    )
-    created = sum(kind["created"] for kind in network.values())
-    return int(instances["imported"]), int(volumes["imported"]), created
-
-
-async def _change(platform: Platform, tenant: BenchTenant, round_: int) -> None:
-    """Behind the platform's back, in the tenant's project: a server and a volume
-    deleted (the server's port goes with it), a server and a further port renamed, a
-    volume grown by a GiB (storage takes status, size and bootable, not names); other
-    ones every round. Six differences for the pulls to find."""
-    suffix = f"renamed-{round_}"
-    async with platform.clouds.outsider(tenant.record.uuid) as client:
-        await asyncio.gather(
-            client.compute.delete_server(tenant.servers[2 * round_]),
-            client.compute.update_server(tenant.servers[2 * round_ + 1], name=suffix),
-            client.volume.delete_volume(tenant.volumes[2 * round_]),
-            client.volume.extend_volume(tenant.volumes[2 * round_ + 1], VOLUME_SIZE + 1),
-            client.network.update_port(tenant.ports[round_], name=suffix),
-        )
 
 
 async def _lists(platform: Platform, tenant: BenchTenant) -> int:
@@ -476,9 +156,9 @@ async def _pulls(platform: Platform, tenant: BenchTenant) -> dict[str, int]:
     committed; the differences each found."""
     clouds, record, databases = platform.clouds, tenant.record, platform.databases
     found = await asyncio.gather(
-        _in_session(databases["compute"], lambda s: pull_tenant_instances(s, clouds, record)),
-        _in_session(databases["storage"], lambda s: pull_tenant_volumes(s, clouds, record)),
-        _in_session(databases["network"], lambda s: pull_tenant_network(s, clouds, record)),
+        in_session(databases["compute"], lambda s: pull_tenant_instances(s, clouds, record)),
+        in_session(databases["storage"], lambda s: pull_tenant_volumes(s, clouds, record)),
+        in_session(databases["network"], lambda s: pull_tenant_network(s, clouds, record)),
     )
     return {
         service: _differences(service, counts)
@@ -522,7 +202,7 @@ class Round:
 
 
 async def _round(platform: Platform, tenants: list[BenchTenant], number: int) -> Round:
-    await platform.each(tenants, lambda tenant: _change(platform, tenant, number))
+    await platform.each(tenants, lambda tenant: change(platform, tenant, number))
     cpu, started = platform.cpu(), time.perf_counter()
     listed = await platform.each(tenants, lambda tenant: _lists(platform, tenant))
     lists, lists_cpu = time.perf_counter() - started, platform.cpu() - cpu
@@ -543,7 +223,7 @@ async def _setup(platform: Platform, args: argparse.Namespace) -> list[BenchTena
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=platform.clouds.url) as control:
         tenants = [
-            await _make_tenant(platform, control, index, sizes) for index in range(args.tenants)
+            await make_tenant(platform, control, index, sizes) for index in range(args.tenants)
         ]
     servers, volumes = args.tenants * args.servers, args.tenants * args.volumes
     ports = args.tenants * (args.servers + args.ports)
@@ -552,7 +232,7 @@ async def _setup(platform: Platform, args: argparse.Namespace) -> list[BenchTena
         f"{ports} ports, loaded in {time.perf_counter() - started:.1f} s"
     )
     started = time.perf_counter()
-    made = await platform.each(tenants, lambda tenant: _recover(platform, tenant))
+    made = await platform.each(tenants, lambda tenant: recover(platform, tenant))
     recovered_at = time.monotonic()
     instances, records, network = (sum(column) for column in zip(*made, strict=True))
     print(
@@ -577,11 +257,10 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-async def bench(settings: Settings, emulator: tuple[str, int], args: argparse.Namespace) -> None:
-    url, pid = emulator
-    clouds = BenchClouds.create(url)
+async def bench(settings: Settings, emulator: EmulatorProcess, args: argparse.Namespace) -> None:
+    clouds = BenchClouds.create(emulator.url)
     databases = {service: Database(settings, service) for service in SERVICES}
-    platform = Platform(settings, clouds, databases, args.concurrency, pid)
+    platform = Platform(settings, clouds, databases, args.concurrency, emulator.pid)
     settle_process()  # as a worker does once it has started
     try:
         tenants = await _setup(platform, args)
@@ -605,7 +284,7 @@ async def bench(settings: Settings, emulator: tuple[str, int], args: argparse.Na
 
 
 async def _profile(platform: Platform, tenants: list[BenchTenant], number: int, path: str) -> None:
-    await platform.each(tenants, lambda tenant: _change(platform, tenant, number))
+    await platform.each(tenants, lambda tenant: change(platform, tenant, number))
     profiler = cProfile.Profile()
     profiler.enable()
     await platform.each(tenants, lambda tenant: _pulls(platform, tenant))
@@ -661,7 +340,10 @@ def main() -> None:
         parser.error("each round deletes and renames two servers and volumes per tenant")
     _quiet()
     print(f"machine      {_load()}")
-    with isolated_environment() as environment, _emulator() as emulator:
+    with (
+        isolated_environment() as environment,
+        running_emulator(name="bench-pulls", delay=0) as emulator,
+    ):
         pools = {
             "STACKYARD_DATABASE__POOL_SIZE": str(args.concurrency),
             "STACKYARD_DATABASE__MAX_OVERFLOW": "2",
