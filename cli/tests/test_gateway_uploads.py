@@ -42,7 +42,7 @@ class _Echo(BaseHTTPRequestHandler):
         self.wfile.write(answer)
 
     def log_message(self, *args: object) -> None:
-        pass
+        """Keep the test's output free of the stand-in server's request log."""
 
 
 @pytest.fixture(scope="module")

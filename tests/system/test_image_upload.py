@@ -98,7 +98,7 @@ def _raw_upload(platform: RunningPlatform, path: str, token: str, length: int, s
             while chunk := connection.recv(65536):
                 answer += chunk
         except TimeoutError:
-            pass
+            pass  # the server has stopped sending: what came is its answer
         return answer
 
 

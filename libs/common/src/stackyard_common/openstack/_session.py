@@ -292,7 +292,7 @@ def _retry_after(response: httpx.Response) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
-        pass
+        pass  # not seconds: an HTTP date, read below
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -88,7 +88,7 @@ class IdentityProxy(Proxy):
         try:
             return await self._get(Domain, f"/domains/{name_or_id}", "domain")
         except NotFound:
-            pass
+            pass  # not an id: looked up by name below
         found = await self.list_domains(name=name_or_id)
         return found[0] if found else None
 

@@ -110,7 +110,7 @@ class SagaRunner:
                 structlog.contextvars.bound_contextvars(saga=run.saga, saga_run=str(run.id)),
             ):
                 while await self._advance(self.sagas[run.saga], run):
-                    pass
+                    pass  # each call runs one step; False once the run stops or ends
         except LeaseLost:
             log.warning("saga lease lost; another worker drives the run")
         except asyncio.CancelledError:

@@ -120,7 +120,7 @@ def _wait_ready(
                     if client.get(f"/api/{name}/readyz").status_code == 200:
                         pending.discard(name)
                 except httpx.HTTPError:
-                    pass
+                    pass  # not answering yet: asked again on the next round
             time.sleep(0.3)
 
 
