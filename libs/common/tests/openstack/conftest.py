@@ -136,6 +136,7 @@ def cloud_config() -> CloudConfig:
 
 # ----- the emulator --------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Emulator:
     url: str
