@@ -62,6 +62,12 @@ async def effects(db: Database, name: str) -> list[int]:
         return [row[0] for row in result]
 
 
+async def unsent_rows(db: Database) -> int:
+    async with db.session() as session:
+        unsent = await session.scalar(select(func.count()).where(outbox.c.sent_at.is_(None)))
+    return int(unsent or 0)
+
+
 @asynccontextmanager
 async def running(
     settings: Settings, db: Database, consumers: list[Consumer]
@@ -93,14 +99,17 @@ async def test_every_event_reaches_each_consumer_once(
             await publish(session, Envelope(type="item.deleted.v1", source=SERVICE))
 
         async def all_there() -> bool:
-            return len(await effects(db, "audit")) == 41 and len(await effects(db, "billing")) == 40
+            # Every row is marked sent once the broker's confirms are read, which may be
+            # a moment after the consumers have the events.
+            return (
+                len(await effects(db, "audit")) == 41
+                and len(await effects(db, "billing")) == 40
+                and await unsent_rows(db) == 0
+            )
 
         await wait_until(all_there)
     assert set(await effects(db, "audit")) == {1}
     assert set(await effects(db, "billing")) == {1}
-    async with db.session() as session:
-        unsent = await session.scalar(select(func.count()).where(outbox.c.sent_at.is_(None)))
-    assert unsent == 0
 
 
 async def test_unroutable_event_stays_unsent(platform_settings: Settings, db: Database) -> None:
@@ -192,19 +201,19 @@ async def test_events_written_during_a_broker_outage_arrive_exactly_once(
         await writer
 
         async def all_there() -> bool:
+            # A consumer may hold a batch before the relay has read the broker's confirm
+            # and marked its rows sent, so the outbox is awaited too. (The relay's own
+            # count is no measure: a batch cancelled by the outage during its commit is
+            # sent without being counted.)
             counts = [len(await effects(db, name)) for name in ("left", "right")]
-            return counts == [total, total]
+            return counts == [total, total] and await unsent_rows(db) == 0
 
         await wait_until(all_there, timeout=40)
-        sent = relay.stats.sent
         # Both sides lost their connection and came back.
         assert relay.stats.connections >= 2
         assert runner.connections >= 2
     assert set(await effects(db, "left")) == {1}
     assert set(await effects(db, "right")) == {1}
-    assert sent >= total
     async with db.session() as session:
-        unsent = await session.scalar(select(func.count()).where(outbox.c.sent_at.is_(None)))
         handled = await session.scalar(select(func.count()).select_from(inbox))
-    assert unsent == 0
     assert handled == 2 * total

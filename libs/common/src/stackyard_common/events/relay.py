@@ -36,7 +36,12 @@ RETRY_CAP = timedelta(minutes=5)
 
 @dataclass(slots=True)
 class RelayStats:
-    """What a relay has done since it started (for tests, benchmarks and metrics)."""
+    """What a relay has done since it started (for tests, benchmarks and metrics).
+
+    Counted after each batch's commit: a batch cancelled while it commits (its broker
+    connection was lost) may be marked sent in the outbox without being counted here.
+    The outbox's `sent_at` is the record of what was sent.
+    """
 
     sent: int = 0
     failed: int = 0
