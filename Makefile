@@ -40,7 +40,7 @@ nginx:  ## Make sure nginx (the gateway) is installed
 	    echo "nginx is missing: install it (apt-get install nginx-light, or brew install nginx)"; exit 1; \
 	  fi; }
 
-run: install  ## Start the whole platform against the emulator cloud (Ctrl-C stops it)
+run: install nginx  ## Start the whole platform against the emulator cloud (Ctrl-C stops it)
 	$(BIN)/stackyard up
 
 test: install nginx  ## The whole suite against the local PostgreSQL, RabbitMQ and Redis
@@ -61,7 +61,7 @@ fmt: install  ## Format and auto-fix
 openapi: install  ## Write the merged OpenAPI document to docs/openapi.json
 	$(BIN)/stackyard openapi --out docs/openapi.json
 
-bench: install  ## Run the benchmarks; each prints its figures
+bench: install nginx  ## Run the benchmarks; each prints its figures
 	@for bench in $(sort $(wildcard emulator/bench/bench_*.py libs/common/bench/bench_*.py services/*/bench/bench_*.py tests/bench/bench_*.py)); do \
 	  echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
 
