@@ -7,12 +7,14 @@ rolls back otherwise; the FastAPI dependency `SessionDep` does the same per requ
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,7 +24,13 @@ from sqlalchemy.ext.asyncio import (
 
 from stackyard_common.settings import Settings
 
-__all__ = ["Database", "SessionDep", "naming_convention", "service_metadata"]
+__all__ = [
+    "Database",
+    "SessionDep",
+    "naming_convention",
+    "ping_idle_connections",
+    "service_metadata",
+]
 
 naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -51,12 +59,12 @@ class Database:
             settings.database.service_url(service),
             pool_size=settings.database.pool_size,
             max_overflow=settings.database.max_overflow,
-            pool_pre_ping=True,
             connect_args={
                 "timeout": settings.database.connect_timeout,
                 "server_settings": {"search_path": service, "application_name": service},
             },
         )
+        ping_idle_connections(self.engine, settings.database.ping_after_idle)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -73,6 +81,39 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+_RETURNED = "stackyard_returned_at"
+
+
+def ping_idle_connections(engine: AsyncEngine, after: float) -> None:
+    """Check that a pooled connection is alive before `engine` hands it out, when it has
+    sat unused for `after` seconds or more; a dead one is replaced before anyone uses it.
+
+    The check costs three round trips (the driver's ping runs in a transaction of its
+    own), so a connection in steady use is handed out unchecked: a busy process opens
+    many short sessions. If the server dropped such a connection (it restarted), the
+    one statement that finds out fails, and SQLAlchemy then discards every connection
+    of the pool, so that the next ones start afresh.
+    """
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    def returned(dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED] = time.monotonic()
+
+    def check(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_RETURNED, 0.0) < after:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool discards this connection and hands out another.
+            raise DisconnectionError(f"a pooled connection is dead: {error}") from error
+
+    event.listen(pool, "connect", returned)
+    event.listen(pool, "checkin", returned)
+    event.listen(pool, "checkout", check)
 
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -60,6 +60,14 @@ class DatabaseSettings(BaseModel):
         default=10, description="Extra connections a process may open under load."
     )
     connect_timeout: float = 5.0
+    ping_after_idle: float = Field(
+        default=10.0,
+        ge=0,
+        description=(
+            "Seconds a pooled connection may sit unused before it is checked alive again "
+            "on its next use (0: before every use)."
+        ),
+    )
 
     def role(self, service: str) -> str:
         """The login role of `service`."""
