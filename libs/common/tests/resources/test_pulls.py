@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from stackyard_common.resources.pulls import changed_fields, reconcile, stuck
+from stackyard_common.resources.pulls import changed_fields, reconcile, same_revision, stuck
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 GRACE = timedelta(hours=24)
@@ -20,12 +20,14 @@ class Record:
     error_message: str = ""
     backend_missing_since: datetime | None = None
     modified: datetime = field(default_factory=lambda: NOW)
+    backend_revision: str | None = None
 
 
 @dataclass
 class Item:
     id: str
     name: str
+    revision: str | None = None
 
 
 def apply(record: Record, item: Item) -> bool:
@@ -94,3 +96,25 @@ def test_stuck_creations_are_the_old_ones_only() -> None:
     deleting = Record("x", state="DELETING", modified=NOW - timedelta(days=2))
     result = run([old, fresh, deleting], [])
     assert stuck(result.busy_records, now=NOW, deadline=timedelta(hours=1)) == [old]
+
+
+def test_only_settled_records_at_the_listed_revision_are_passed_over() -> None:
+    kept = Record("a", backend_revision="3")
+    moved = Record("b", backend_revision="3")
+    unmarked = Record("c")
+    erred = Record("d", state="ERRED", backend_revision="3")
+    missing = Record("e", backend_revision="3", backend_missing_since=NOW)
+    busy = Record("f", state="UPDATING", backend_revision="3")
+    found = [Item(key, key, "3") for key in "acdef"] + [Item("b", "b", "4"), Item("g", "g", "1")]
+    same, rest = same_revision(
+        [kept, moved, unmarked, erred, missing, busy], found, revision=lambda item: item.revision
+    )
+    assert same == [kept]
+    assert sorted(item.id for item in rest) == ["b", "c", "d", "e", "f", "g"]
+
+
+def test_an_unknown_revision_is_never_the_same() -> None:
+    record = Record("a", backend_revision="3")
+    same, rest = same_revision([record], [Item("a", "a")], revision=lambda item: item.revision)
+    assert same == []
+    assert [item.id for item in rest] == ["a"]

@@ -24,7 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String, null
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stackyard_common.resources.records import BUSY_STATES, ResourceState
@@ -35,9 +35,12 @@ __all__ = [
     "PullSettings",
     "PulledRecord",
     "Reconciliation",
+    "RevisionMark",
+    "backend_key",
     "changed_fields",
     "pull_settings",
     "reconcile",
+    "same_revision",
     "stuck",
 ]
 
@@ -50,6 +53,22 @@ class MissingMark:
 
     backend_missing_since: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), default=None, nullable=True
+    )
+
+
+class RevisionMark:
+    """The cloud's revision of the resource (Neutron's `revision_number`, say) as the
+    pull that last wrote the record read it, beside the values the record took from
+    that revision.
+
+    Every other write clears it (`onupdate`): a saga, an action or a staff edit may leave
+    values the revision does not describe. A pull may therefore pass over a settled
+    record whose stored revision equals the listed one without comparing its values;
+    None means: compare in full. Only pulls set it, in the same statement as the values.
+    """
+
+    backend_revision: Mapped[str | None] = mapped_column(
+        String(64), default=None, nullable=True, onupdate=null()
     )
 
 
@@ -99,6 +118,11 @@ R = TypeVar("R", bound=PulledRecord)
 Item = TypeVar("Item")
 
 
+def backend_key(item: Any) -> str:
+    """A cloud item's id, by which records (`backend_id`) are matched with it."""
+    return str(item.id)
+
+
 @dataclass
 class Reconciliation(Generic[R, Item]):
     """What one pass found, record by record (the records are already changed)."""
@@ -136,7 +160,7 @@ def reconcile(
     now: datetime,
     grace: timedelta,
     missing_message: str,
-    key: Callable[[Item], str] = lambda item: str(getattr(item, "id")),  # noqa: B009
+    key: Callable[[Item], str] = backend_key,
 ) -> Reconciliation[R, Item]:
     """Compare `records` with the cloud's `found` items by backend id, in one pass.
 
@@ -182,6 +206,51 @@ def reconcile(
         elif now - record.backend_missing_since >= grace:
             result.expired.append(record)
     return result
+
+
+class RevisedRecord(Protocol):
+    """What `same_revision` reads on a record."""
+
+    backend_id: str
+    state: str
+    backend_missing_since: datetime | None
+    backend_revision: str | None
+
+
+V = TypeVar("V", bound=RevisedRecord)
+
+
+def same_revision(
+    records: Iterable[V],
+    found: Iterable[Item],
+    *,
+    revision: Callable[[Item], str | None],
+    key: Callable[[Item], str] = backend_key,
+) -> tuple[list[V], list[Item]]:
+    """The records a pull may pass over, and the items still to compare.
+
+    A record is passed over, with its item, when it is OK, not marked missing, and its
+    stored revision (`RevisionMark`) is the item's `revision` (None: unknown, never the
+    same). Everything else goes to `reconcile` as before: busy, erred and missing
+    records, records without a revision, items without a record.
+    """
+    by_id = {record.backend_id: record for record in records if record.backend_id}
+    settled = ResourceState.OK.value  # read once: the loop runs per port of a tenant
+    same: list[V] = []
+    rest: list[Item] = []
+    for item in found:
+        record = by_id.get(key(item))
+        if (
+            record is not None
+            and record.backend_revision is not None
+            and record.state == settled
+            and record.backend_missing_since is None
+            and record.backend_revision == revision(item)
+        ):
+            same.append(record)
+        else:
+            rest.append(item)
+    return same, rest
 
 
 def stuck(records: Iterable[R], *, now: datetime, deadline: timedelta) -> list[R]:

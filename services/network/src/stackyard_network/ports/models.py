@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from stackyard_common.resources.pulls import RevisionMark
 from stackyard_network.models import Base
 from stackyard_network.resources.kinds import Kind, register
 from stackyard_network.resources.models import CloudResource
@@ -16,7 +17,7 @@ from stackyard_network.resources.models import CloudResource
 __all__ = ["KIND", "Port"]
 
 
-class Port(CloudResource, Base):
+class Port(CloudResource, RevisionMark, Base):
     """One port. `fixed_ips` are `{ip_address, subnet_id}` (Neutron subnet ids);
     `security_group_ids` the Neutron ids of its groups. `network_uuid` is null for a
     port on a network this service keeps no record of."""

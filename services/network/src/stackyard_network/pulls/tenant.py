@@ -12,21 +12,33 @@ Per kind the pull costs a few statements, whatever the number of records: the re
 are read as plain rows (their columns, without the ORM's bookkeeping) and the cloud's
 values applied to them; only the rows that differ are written (one UPDATE per set of
 changed columns), the new records inserted together, the expired ones deleted together,
-and the kind's events, one per difference, go to the outbox together."""
+and the kind's events, one per difference, go to the outbox together.
+
+Ports, the kind a tenant holds by the hundred, keep the Neutron revision the pull last
+wrote them with (`RevisionMark`): their marks are read first, and only the ports whose
+revision moved (or that are not settled) are read whole and compared."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, inspect, select, update
+from sqlalchemy import Select, any_, bindparam, delete, inspect, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.events import Envelope, publish_many
 from stackyard_common.openstack import Resource
-from stackyard_common.resources.pulls import pull_settings, reconcile
+from stackyard_common.resources.pulls import (
+    RevisionMark,
+    pull_settings,
+    reconcile,
+    same_revision,
+)
 from stackyard_common.tenants import TenantRecord
 from stackyard_network.cloud import Clouds
 from stackyard_network.floating_ips.cloud import apply_floating_ip
@@ -43,6 +55,19 @@ __all__ = ["pull_tenant_network"]
 
 Apply = Callable[[Any, Any], Awaitable[None]]
 
+# Only ports keep a revision mark (their model mixes in `RevisionMark`): the other kinds
+# are a handful per tenant, and several take values from elsewhere than their own
+# revision (a network's `shared` from RBAC policies, a router's interfaces from ports, a
+# group's rules, a floating IP's port record).
+_MARK_KEYS = ("uuid", "backend_id", "state", "backend_missing_since", "backend_revision")
+
+
+def _neutron_revision(item: Resource) -> str | None:
+    """Neutron's revision of `item`, with its status beside it: agents report status,
+    and a status that moved without a new revision would otherwise go unseen."""
+    number = item.raw.get("revision_number")
+    return None if number is None else f"{number}/{item.raw.get('status', '')}"
+
 
 class _Row:
     """One record's columns as plain attributes, for `reconcile`, the appliers and the
@@ -58,6 +83,7 @@ class _Row:
     state: str
     error_message: str
     backend_missing_since: datetime | None
+    backend_revision: str | None
     modified: datetime
 
     def __init__(self, keys: Sequence[str], read: Sequence[Any]) -> None:
@@ -89,27 +115,62 @@ def _snapshot(kind: str, record: Any) -> dict[str, Any]:
     }
 
 
-_READING: dict[type[Any], tuple[list[str], Select[Any]]] = {}
+@dataclass(frozen=True)
+class _Reading:
+    """The statements reading one kind's records (Core, without the ORM's loading,
+    built once): every column of a tenant's records (`:tenant`) or of some of them
+    (`:uuids`), and, for a kind whose model has revision marks, a tenant's marks."""
+
+    keys: list[str]
+    whole: Select[Any]
+    some: Select[Any]
+    marks: Select[Any] | None
 
 
-def _reading(model: type[Any]) -> tuple[list[str], Select[Any]]:
-    """The attribute names of `model`'s columns, and the statement reading them for one
-    tenant (`:tenant`): Core, without the ORM's loading, built once."""
-    if model not in _READING:
-        attributes = inspect(model).column_attrs
-        table = model.__table__
-        statement = select(*(attribute.columns[0] for attribute in attributes)).where(
-            table.c.tenant_uuid == bindparam("tenant")
-        )
-        _READING[model] = [attribute.key for attribute in attributes], statement
-    return _READING[model]
+@cache
+def _reading(kind: str) -> _Reading:
+    model = KINDS[kind].model
+    attributes = inspect(model).column_attrs
+    table = model.__table__
+    columns = select(*(attribute.columns[0] for attribute in attributes))
+    tenant = table.c.tenant_uuid == bindparam("tenant")
+    uuids = bindparam("uuids", type_=ARRAY(table.c.uuid.type))
+    marks = None
+    if issubclass(model, RevisionMark):
+        marks = select(*(table.c[name] for name in _MARK_KEYS)).where(tenant)
+    return _Reading(
+        [attribute.key for attribute in attributes],
+        columns.where(tenant),
+        columns.where(table.c.uuid == any_(uuids)),
+        marks,
+    )
 
 
-async def _rows(session: AsyncSession, model: type[Any], tenant: uuid.UUID) -> list[_Row]:
-    """The tenant's records of `model`, every column, as plain rows."""
-    keys, statement = _reading(model)
-    found = await session.execute(statement, {"tenant": tenant})
-    return [_Row(keys, row) for row in found.all()]
+async def _rows(session: AsyncSession, kind: str, tenant: uuid.UUID) -> list[_Row]:
+    """The tenant's records of `kind`, every column, as plain rows."""
+    reading = _reading(kind)
+    found = await session.execute(reading.whole, {"tenant": tenant})
+    return [_Row(reading.keys, row) for row in found.all()]
+
+
+async def _rows_to_compare(
+    session: AsyncSession, kind: str, tenant: uuid.UUID, found: Sequence[Resource]
+) -> tuple[list[_Row], list[Resource], list[Any]]:
+    """The tenant's records of a revisioned kind to compare with the cloud (every
+    column) and the items to compare them with; then the records passed over, their
+    revision marks only."""
+    reading = _reading(kind)
+    assert reading.marks is not None  # the caller asks for kinds with marks only
+    # The marks as the database's rows (named like the record's attributes): the
+    # passed-over majority never becomes more than that.
+    marks: Sequence[Any] = (await session.execute(reading.marks, {"tenant": tenant})).all()
+    same, rest = same_revision(marks, found, revision=_neutron_revision)
+    passed = {row.uuid for row in same}
+    wanted = [row.uuid for row in marks if row.uuid not in passed]
+    if not wanted:
+        return [], rest, same
+    whole = await session.execute(reading.some, {"uuids": wanted})
+    return [_Row(reading.keys, row) for row in whole.all()], rest, same
 
 
 async def _write(session: AsyncSession, model: type[Any], rows: Sequence[_Row]) -> None:
@@ -135,9 +196,20 @@ async def _reconcile(
     **defaults: Any,
 ) -> tuple[dict[str, int], list[Any]]:
     """Bring the tenant's records of `kind` in step with `found`; the counts, and the
-    records there are now."""
+    records there are now (those passed over by their revision with their marks only)."""
     model = KINDS[kind].model
-    records = await _rows(session, model, tenant.uuid)
+    revisioned = _reading(kind).marks is not None
+    same: list[Any] = []
+    if revisioned:
+        records, found, same = await _rows_to_compare(session, kind, tenant.uuid, found)
+    else:
+        records = await _rows(session, kind, tenant.uuid)
+
+    async def apply_revised(record: Any, item: Resource) -> None:
+        await apply(record, item)
+        if revisioned:
+            record.backend_revision = _neutron_revision(item)
+
     # The cloud's values are applied below (network's appliers may read other records).
     pairs: list[tuple[_Row, Resource]] = []
 
@@ -159,7 +231,7 @@ async def _reconcile(
     events: list[Envelope] = []
     returned = {id(record) for record in result.returned}
     for record, item in pairs:
-        await apply(record, item)
+        await apply_revised(record, item)
         if (
             id(record) not in returned
             and record.changes()
@@ -193,7 +265,7 @@ async def _reconcile(
             state=ResourceState.OK.value,
             **defaults,
         )
-        await apply(record, item)
+        await apply_revised(record, item)
         created.append(record)
     if created:
         session.add_all(created)
@@ -201,7 +273,7 @@ async def _reconcile(
     events.extend(resource_envelope(kind, CREATED, record) for record in created)
     counts["created"] = len(created)
     await publish_many(session, events)
-    return counts, kept + created
+    return counts, [*kept, *created, *same]
 
 
 def _own(items: Sequence[Any], project_id: str) -> list[Any]:
