@@ -133,9 +133,19 @@ async def test_a_tenant_turning_ok_is_imported_and_pulls_follow_the_cloud(net: N
 
     await cloud.delete_floating_ip(floating.id)
     await cloud.update_network(network.id, name="renamed")
+    await cloud.create_security_group_rule(
+        group.id, protocol="tcp", port_range_min=8080, port_range_max=8080, remote_group_id=group.id
+    )
     assert (await pull_tenant_networks({"database": net.database}))["pulls_started"] >= 1
     await _pulled(net, tenant)
     assert await names("/api/openstack-networks/") == ["renamed"]
+    # A rule made in the cloud that names a group links to that group's record.
+    ssh = (await net.client.get(f"/api/openstack-sgp/{groups[0]['uuid']}/", headers=headers)).json()
+    assert [
+        (r["from_port"], r["remote_group_uuid"], r["remote_group_name"])
+        for r in ssh["rules"]
+        if r["direction"] == "ingress"
+    ] == [(22, None, None), (8080, groups[0]["uuid"], "ssh")]
 
     async def floating_ips() -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = (

@@ -59,7 +59,15 @@ async def sync_group_rules(
     )
     for rule in rules.scalars():
         known[rule.security_group_uuid].append(rule)
-    by_backend = await _groups_by_backend(session, tenant_uuid)
+    # The tenant's groups by cloud id, read only when a rule to be recorded names a
+    # remote group: a pull of unchanged groups records no rule and reads nothing more.
+    recorded = {rule.backend_id for rules in known.values() for rule in rules}
+    names_remote = any(
+        item.remote_group_id and item.id not in recorded
+        for _, found in groups
+        for item in found.security_group_rules
+    )
+    by_backend = await _groups_by_backend(session, tenant_uuid) if names_remote else {}
     for record, found in groups:
         cloud = {rule.id: rule for rule in found.security_group_rules}
         for rule in known[record.uuid]:
