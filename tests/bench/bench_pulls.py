@@ -2,7 +2,7 @@
 30,000 ports pulled from the emulator, beside the bare list calls alone.
 
 Run: `.venv/bin/python tests/bench/bench_pulls.py [--tenants 100] [--concurrency 8]
-[--rounds 3] [--profile FILE]`. Target: the pulls in under 1.5x the time of the list
+[--rounds 5] [--profile FILE]`. Target: the pulls in under 1.5x the time of the list
 calls they make, and in under 60 s.
 
 It starts `stackyard-emulator` (every transition instant) as a process of its own and an
@@ -23,7 +23,8 @@ deleted, a server and a port renamed, a volume grown: six differences to find), 
   (b) the pulls: per tenant `pull_tenant_instances`, `pull_tenant_volumes` and
       `pull_tenant_network` side by side, each in a session of its own, committed;
 
-with `--concurrency` tenants at a time in both. Prints the median of the rounds, the
+with `--concurrency` tenants at a time in both. Prints the median of the rounds (five
+by default: on a shared machine one round's two phases can differ by a third), the
 ratio, the records compared, the differences found (and the events written), the CPU
 seconds each phase cost this process (of which in Python's garbage collector), the
 emulator and PostgreSQL, the machine load, and PASS or FAIL against the targets. The
@@ -333,7 +334,7 @@ def main() -> None:
     parser.add_argument("--volumes", type=int, default=100, help="per tenant")
     parser.add_argument("--ports", type=int, default=200, help="further ports per tenant")
     parser.add_argument("--concurrency", type=int, default=8, help="tenants at a time")
-    parser.add_argument("--rounds", type=int, default=3, help="measurements, median printed")
+    parser.add_argument("--rounds", type=int, default=5, help="measurements, median printed")
     parser.add_argument("--profile", metavar="FILE", help="cProfile one more pull phase")
     args = parser.parse_args()
     if args.servers < 2 * (args.rounds + 1) or args.volumes < 2 * (args.rounds + 1):
