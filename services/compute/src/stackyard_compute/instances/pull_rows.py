@@ -9,8 +9,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_compute.instances.models import Instance
@@ -43,15 +44,21 @@ _COLUMNS = [field.name for field in fields(PulledInstance)]
 _WRITTEN = [name for name in _COLUMNS if name not in ("uuid", "modified")]
 
 
+_TABLE = cast(Table, Instance.__table__)
+# Built once, of the table's columns (Core, no ORM loading): a pull runs it per tenant.
+_LOCKED_ROWS = (
+    select(*(_TABLE.c[name] for name in _COLUMNS))
+    .where(_TABLE.c.tenant_uuid == bindparam("tenant"))
+    .order_by(_TABLE.c.uuid)
+    .with_for_update()
+)
+_WRITE = update(_TABLE).where(_TABLE.c.uuid == bindparam("_uuid"))
+
+
 async def locked_rows(session: AsyncSession, tenant: uuid.UUID) -> list[PulledInstance]:
     """The tenant's instances, row-locked until the transaction ends (in uuid order, so
     that two pulls never deadlock): no action starts on one meanwhile."""
-    rows = await session.execute(
-        select(*(getattr(Instance, name) for name in _COLUMNS))
-        .where(Instance.tenant_uuid == tenant)
-        .order_by(Instance.uuid)
-        .with_for_update()
-    )
+    rows = await session.execute(_LOCKED_ROWS, {"tenant": tenant})
     return [PulledInstance(*row) for row in rows]
 
 
@@ -61,9 +68,13 @@ async def write_rows(session: AsyncSession, rows: Sequence[PulledInstance]) -> N
         return
     stamp = datetime.now(UTC)
     await session.execute(
-        update(Instance),
+        _WRITE,
         [
-            {"uuid": row.uuid, "modified": stamp, **{name: getattr(row, name) for name in _WRITTEN}}
+            {
+                "_uuid": row.uuid,
+                "modified": stamp,
+                **{name: getattr(row, name) for name in _WRITTEN},
+            }
             for row in rows
         ],
     )

@@ -22,9 +22,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Interval, bindparam, delete, func, select, update
+from sqlalchemy import Interval, Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.events import Envelope
@@ -62,26 +63,37 @@ class KindPull:
     events: list[Envelope] = field(default_factory=list)
 
 
+@cache
+def _reading(kind: PullKind) -> tuple[tuple[str, ...], Select[Any]]:
+    """The columns a pull reads of `kind`, and the statement reading them for one
+    tenant (`:tenant`), row-locked, with whether each changed within `:elapsed` on the
+    database's clock: Core, of the table's columns, built once."""
+    table = kind.model.__table__
+    keys = (*_KEYS, *kind.compared)
+    elapsed = bindparam("elapsed", type_=Interval())
+    statement = (
+        select(
+            *(table.c[name] for name in keys),
+            (table.c.modified > func.clock_timestamp() - elapsed).label("fresh"),
+        )
+        .where(table.c.tenant_uuid == bindparam("tenant"))
+        .order_by(table.c.uuid)
+        .with_for_update()
+    )
+    return keys, statement
+
+
 async def _locked_rows(
     session: AsyncSession, kind: PullKind, tenant: uuid.UUID, listing_began: datetime
 ) -> tuple[list[PulledRow], list[PulledRow]]:
     """The tenant's rows of `kind`, row-locked (in uuid order, so that two pulls never
     deadlock): those not changed since the listing began, and those that were (fresh:
     left to the next pull)."""
-    model = kind.model
-    keys = (*_KEYS, *kind.compared)
+    keys, statement = _reading(kind)
     # When the listing began on the database's clock: ours, moved by how long ago that
     # was on ours (the clocks of workers and database may disagree).
-    elapsed = bindparam("elapsed", datetime.now(UTC) - listing_began, type_=Interval())
-    found = await session.execute(
-        select(
-            *(getattr(model, name) for name in keys),
-            (model.modified > func.clock_timestamp() - elapsed).label("fresh"),
-        )
-        .where(model.tenant_uuid == tenant)
-        .order_by(model.uuid)
-        .with_for_update()
-    )
+    elapsed = datetime.now(UTC) - listing_began
+    found = await session.execute(statement, {"tenant": tenant, "elapsed": elapsed})
     rows: list[PulledRow] = []
     fresh: list[PulledRow] = []
     for row in found.all():
