@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 
 from stackyard_common.api import Conflict, PermissionDenied, ServiceUnavailable
-from stackyard_common.auth import CurrentUser, ensure_staff
+from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
 from stackyard_common.openstack import ApiError, Unavailable
 from stackyard_common.resources.access import get_visible, require_writer
+from stackyard_common.resources.action_routes import add_pull_route, add_staff_routes
 from stackyard_common.resources.events import Actor
-from stackyard_common.resources.records import ResourceState
-from stackyard_common.resources.schemas import SetErredRequest
 from stackyard_compute.common.runtime import ComputeRuntimeDep
 from stackyard_compute.instances import actions
 from stackyard_compute.instances.endpoints import ERRORS, writable_instance
@@ -174,45 +173,21 @@ router.add_api_route(
 )
 
 
-@router.post("/{instance_uuid}/pull/", status_code=CODE, responses=ERRORS, summary="Pull")
-async def pull(instance_uuid: UUID, principal: CurrentUser, session: SessionDep) -> dict[str, str]:
-    instance = await writable_instance(session, principal, instance_uuid)
-    await actions.pull(session, instance, Actor.of(principal))
-    return {"detail": "Pull operation was successfully scheduled."}
-
-
-@router.post("/{instance_uuid}/set_erred/", responses=ERRORS, summary="Force ERRED (staff)")
-async def set_erred(
-    instance_uuid: UUID,
-    principal: CurrentUser,
-    session: SessionDep,
-    data: SetErredRequest | None = None,
-) -> dict[str, str]:
-    ensure_staff(principal)
-    instance = await get_visible(session, principal, Instance, instance_uuid, lock=True)
-    message = (data or SetErredRequest()).error_message
-    await actions.force_state(session, instance, ResourceState.ERRED, message, Actor.of(principal))
-    return {"detail": "Instance has been marked as erred."}
-
-
-@router.post("/{instance_uuid}/set_ok/", responses=ERRORS, summary="Force OK (staff)")
-async def set_ok(
-    instance_uuid: UUID, principal: CurrentUser, session: SessionDep
-) -> dict[str, str]:
-    ensure_staff(principal)
-    instance = await get_visible(session, principal, Instance, instance_uuid, lock=True)
-    await actions.force_state(session, instance, ResourceState.OK, "", Actor.of(principal))
-    return {"detail": "Instance has been marked as OK."}
-
-
-@router.post(
-    "/{instance_uuid}/unlink/",
-    status_code=status.HTTP_204_NO_CONTENT,
+add_pull_route(
+    router,
+    key="instance_uuid",
+    writable=writable_instance,
+    pull=actions.pull,
     responses=ERRORS,
-    summary="Forget the instance, leaving the cloud as it is (staff)",
+    summary="Pull",
 )
-async def unlink(instance_uuid: UUID, principal: CurrentUser, session: SessionDep) -> Response:
-    ensure_staff(principal)
-    instance = await get_visible(session, principal, Instance, instance_uuid, lock=True)
-    await actions.unlink(session, instance, Actor.of(principal))
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+add_staff_routes(
+    router,
+    Instance,
+    key="instance_uuid",
+    label="Instance",
+    force_state=actions.force_state,
+    unlink=actions.unlink,
+    responses=ERRORS,
+    unlink_summary="Forget the instance, leaving the cloud as it is (staff)",
+)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +27,7 @@ from stackyard_common.api import (
     error_responses,
     paginate,
 )
-from stackyard_common.auth import CurrentUser, ensure_staff
+from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
 from stackyard_common.resources.access import (
     ensure_idle,
@@ -36,10 +36,11 @@ from stackyard_common.resources.access import (
     visible,
     writable_tenant,
 )
+from stackyard_common.resources.action_routes import add_staff_routes
 from stackyard_common.resources.events import Actor
 from stackyard_common.resources.records import SETTLED_STATES, ResourceState
 from stackyard_common.resources.references import absolute_url, parse_reference
-from stackyard_common.resources.schemas import Progress, SetErredRequest, progress_of
+from stackyard_common.resources.schemas import Progress, progress_of
 from stackyard_common.sagas import saga_progress, start_saga
 from stackyard_compute.instances.models import Instance
 from stackyard_compute.server_groups.events import CREATED, DELETED, STATE_CHANGED, group_event
@@ -179,46 +180,26 @@ async def delete_group(
     return {"status": "accepted"}
 
 
-async def _force(
-    session: AsyncSession, group_uuid: UUID, principal: Actor, state: ResourceState, error: str
+async def _force_state(
+    session: AsyncSession, group: ServerGroup, state: ResourceState, error: str, actor: Actor
 ) -> None:
-    group = await session.get(ServerGroup, group_uuid, with_for_update=True)
-    if group is None:
-        raise NotFound
     group.state, group.error_message = state.value, error
     await session.flush()
-    await group_event(session, STATE_CHANGED, group, actor=principal)
+    await group_event(session, STATE_CHANGED, group, actor=actor)
 
 
-@router.post("/{group_uuid}/set_erred/", responses=ERRORS, summary="Force ERRED (staff)")
-async def set_erred(
-    group_uuid: UUID,
-    principal: CurrentUser,
-    session: SessionDep,
-    data: SetErredRequest | None = None,
-) -> dict[str, str]:
-    ensure_staff(principal)
-    message = (data or SetErredRequest()).error_message
-    await _force(session, group_uuid, Actor.of(principal), ResourceState.ERRED, message)
-    return {"detail": "Server group has been marked as erred."}
-
-
-@router.post("/{group_uuid}/set_ok/", responses=ERRORS, summary="Force OK (staff)")
-async def set_ok(group_uuid: UUID, principal: CurrentUser, session: SessionDep) -> dict[str, str]:
-    ensure_staff(principal)
-    await _force(session, group_uuid, Actor.of(principal), ResourceState.OK, "")
-    return {"detail": "Server group has been marked as OK."}
-
-
-@router.post(
-    "/{group_uuid}/unlink/",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=ERRORS,
-    summary="Forget it, leaving the cloud as it is (staff)",
-)
-async def unlink(group_uuid: UUID, principal: CurrentUser, session: SessionDep) -> Response:
-    ensure_staff(principal)
-    group = await get_visible(session, principal, ServerGroup, group_uuid, lock=True)
-    await group_event(session, DELETED, group, actor=Actor.of(principal))
+async def _unlink(session: AsyncSession, group: ServerGroup, actor: Actor) -> None:
+    await group_event(session, DELETED, group, actor=actor)
     await session.execute(delete(ServerGroup).where(ServerGroup.uuid == group.uuid))
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+add_staff_routes(
+    router,
+    ServerGroup,
+    key="group_uuid",
+    label="Server group",
+    force_state=_force_state,
+    unlink=_unlink,
+    responses=ERRORS,
+    unlink_summary="Forget it, leaving the cloud as it is (staff)",
+)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, delete
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +31,7 @@ from stackyard_common.api import (
     error_responses,
     paginate,
 )
-from stackyard_common.auth import CurrentUser, Principal, ensure_staff
+from stackyard_common.auth import CurrentUser, Principal
 from stackyard_common.db import SessionDep
 from stackyard_common.resources.access import (
     ensure_idle,
@@ -39,10 +39,11 @@ from stackyard_common.resources.access import (
     require_writer,
     visible,
 )
+from stackyard_common.resources.action_routes import add_pull_route, add_staff_routes
 from stackyard_common.resources.events import Actor
 from stackyard_common.resources.records import SETTLED_STATES, ResourceState
 from stackyard_common.resources.references import absolute_url, parse_reference
-from stackyard_common.resources.schemas import Progress, SetErredRequest, progress_of
+from stackyard_common.resources.schemas import Progress, progress_of
 from stackyard_common.sagas import saga_progress, start_saga
 from stackyard_storage.common.copies import CopyColumns, copy_event
 from stackyard_storage.common.copy_service import CopyService
@@ -269,55 +270,38 @@ def copy_router(path: str, service: CopyService, resource_type: str) -> APIRoute
         )
         return (await volume_reads(request, session, [volume], with_progress=True))[0]
 
-    @router.post(
-        "/{key}/pull/", status_code=status.HTTP_202_ACCEPTED, responses=ERRORS, summary="Pull"
-    )
-    async def pull_copy(key: UUID, principal: CurrentUser, session: SessionDep) -> dict[str, str]:
-        record = await writable(session, principal, key)
+    async def pull(session: AsyncSession, record: CopyColumns, actor: Actor) -> None:
         await ensure_idle(session, record, *SETTLED_STATES)
-        await start_saga(session, service.sagas.pull, record.uuid, Actor.of(principal).as_data())
-        return {"detail": "Pull operation was successfully scheduled."}
+        await start_saga(session, service.sagas.pull, record.uuid, actor.as_data())
 
-    async def force(
-        session: AsyncSession,
-        principal: Principal,
-        key: UUID,
-        state: ResourceState,
-        error: str,
+    async def force_state(
+        session: AsyncSession, record: CopyColumns, state: ResourceState, error: str, actor: Actor
     ) -> None:
-        ensure_staff(principal)
-        record = await get_visible(session, principal, model, key, lock=True)
         record.state, record.error_message = state.value, error
         await session.flush()
-        await copy_event(session, changed, record, actor=Actor.of(principal))
+        await copy_event(session, changed, record, actor=actor)
 
-    @router.post("/{key}/set_erred/", responses=ERRORS, summary="Force ERRED (staff)")
-    async def set_erred(
-        key: UUID,
-        principal: CurrentUser,
-        session: SessionDep,
-        data: SetErredRequest | None = None,
-    ) -> dict[str, str]:
-        message = (data or SetErredRequest()).error_message
-        await force(session, principal, key, ResourceState.ERRED, message)
-        return {"detail": f"{service.kind.capitalize()} has been marked as erred."}
-
-    @router.post("/{key}/set_ok/", responses=ERRORS, summary="Force OK (staff)")
-    async def set_ok(key: UUID, principal: CurrentUser, session: SessionDep) -> dict[str, str]:
-        await force(session, principal, key, ResourceState.OK, "")
-        return {"detail": f"{service.kind.capitalize()} has been marked as OK."}
-
-    @router.post(
-        "/{key}/unlink/",
-        status_code=status.HTTP_204_NO_CONTENT,
-        responses=ERRORS,
-        summary="Forget it, leaving the cloud as it is (staff)",
-    )
-    async def unlink(key: UUID, principal: CurrentUser, session: SessionDep) -> Response:
-        ensure_staff(principal)
-        record = await get_visible(session, principal, model, key, lock=True)
-        await copy_event(session, f"{service.kind}.deleted.v1", record, actor=Actor.of(principal))
+    async def unlink(session: AsyncSession, record: CopyColumns, actor: Actor) -> None:
+        await copy_event(session, f"{service.kind}.deleted.v1", record, actor=actor)
         await session.execute(delete(model).where(model.uuid == record.uuid))
-        return Response(status_code=status.HTTP_204_NO_CONTENT)
 
+    add_pull_route(
+        router,
+        key="key",
+        writable=writable,
+        pull=pull,
+        responses=ERRORS,
+        summary="Pull",
+        name="pull_copy",
+    )
+    add_staff_routes(
+        router,
+        model,
+        key="key",
+        label=service.kind.capitalize(),
+        force_state=force_state,
+        unlink=unlink,
+        responses=ERRORS,
+        unlink_summary="Forget it, leaving the cloud as it is (staff)",
+    )
     return router

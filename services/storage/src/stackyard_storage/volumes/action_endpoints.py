@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Request, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import ValidationFailed
-from stackyard_common.auth import CurrentUser, Principal, ensure_staff
+from stackyard_common.auth import CurrentUser, Principal
 from stackyard_common.db import SessionDep
 from stackyard_common.resources.access import get_visible, require_writer
+from stackyard_common.resources.action_routes import add_pull_route, add_staff_routes
 from stackyard_common.resources.events import Actor
-from stackyard_common.resources.records import ResourceState
 from stackyard_common.resources.references import parse_reference
-from stackyard_common.resources.schemas import SetErredRequest
 from stackyard_storage.common.compute_client import instance_ref
 from stackyard_storage.common.copy_endpoints import CopyRead, copy_reads
 from stackyard_storage.common.runtime import StorageRuntimeDep
@@ -163,48 +162,21 @@ async def create_from_snapshot(
     return (await volume_reads(request, session, [made], with_progress=True))[0]
 
 
-@router.post(
-    "/{volume_uuid}/pull/",
-    status_code=ACCEPTED_CODE,
+add_pull_route(
+    router,
+    key="volume_uuid",
+    writable=_writable,
+    pull=actions.pull,
     responses=ERRORS,
     summary="Read the volume back from the cloud",
 )
-async def pull(volume_uuid: UUID, principal: CurrentUser, session: SessionDep) -> dict[str, str]:
-    volume = await _writable(session, principal, volume_uuid)
-    await actions.pull(session, volume, Actor.of(principal))
-    return {"detail": "Pull operation was successfully scheduled."}
-
-
-@router.post("/{volume_uuid}/set_erred/", responses=ERRORS, summary="Force ERRED (staff)")
-async def set_erred(
-    volume_uuid: UUID,
-    principal: CurrentUser,
-    session: SessionDep,
-    data: SetErredRequest | None = None,
-) -> dict[str, str]:
-    ensure_staff(principal)
-    volume = await get_visible(session, principal, Volume, volume_uuid, lock=True)
-    message = (data or SetErredRequest()).error_message
-    await actions.force_state(session, volume, ResourceState.ERRED, message, Actor.of(principal))
-    return {"detail": "Volume has been marked as erred."}
-
-
-@router.post("/{volume_uuid}/set_ok/", responses=ERRORS, summary="Force OK (staff)")
-async def set_ok(volume_uuid: UUID, principal: CurrentUser, session: SessionDep) -> dict[str, str]:
-    ensure_staff(principal)
-    volume = await get_visible(session, principal, Volume, volume_uuid, lock=True)
-    await actions.force_state(session, volume, ResourceState.OK, "", Actor.of(principal))
-    return {"detail": "Volume has been marked as OK."}
-
-
-@router.post(
-    "/{volume_uuid}/unlink/",
-    status_code=status.HTTP_204_NO_CONTENT,
+add_staff_routes(
+    router,
+    Volume,
+    key="volume_uuid",
+    label="Volume",
+    force_state=actions.force_state,
+    unlink=actions.unlink,
     responses=ERRORS,
-    summary="Forget the volume, leaving the cloud as it is (staff)",
+    unlink_summary="Forget the volume, leaving the cloud as it is (staff)",
 )
-async def unlink(volume_uuid: UUID, principal: CurrentUser, session: SessionDep) -> Response:
-    ensure_staff(principal)
-    volume = await get_visible(session, principal, Volume, volume_uuid, lock=True)
-    await actions.unlink(session, volume, Actor.of(principal))
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
