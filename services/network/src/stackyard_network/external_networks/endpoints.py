@@ -26,6 +26,7 @@ from stackyard_network.external_networks.schemas import (
 )
 from stackyard_network.resources.access import visible_tenant_uuids
 from stackyard_network.resources.actions import ACTION_ERRORS
+from stackyard_network.resources.routes import KindRoutes, matching
 from stackyard_network.resources.schemas import absolute_url
 
 __all__ = ["router"]
@@ -86,15 +87,18 @@ async def list_external_networks(
     name: str | None = None,
     backend_id: str | None = None,
 ) -> list[ExternalNetworkRead]:
-    conditions = _seen(principal)
-    for column, value in (
-        (ExternalNetwork.cloud_connection_uuid, settings_uuid),
-        (ExternalNetwork.name, name),
-        (ExternalNetwork.backend_id, backend_id),
-    ):
-        if value is not None:
-            conditions.append(column == value)
-    query = select(ExternalNetwork).where(*conditions).order_by(ExternalNetwork.name)
+    # `name` here is the whole name, not a part of it as for the tenants' resources.
+    conditions = matching(
+        ExternalNetwork,
+        equal=(
+            (ExternalNetwork.cloud_connection_uuid, settings_uuid),
+            (ExternalNetwork.name, name),
+            (ExternalNetwork.backend_id, backend_id),
+        ),
+    )
+    query = (
+        select(ExternalNetwork).where(*_seen(principal), *conditions).order_by(ExternalNetwork.name)
+    )
     return await _reads(request, session, await paginate(session, query, page))
 
 
@@ -108,11 +112,9 @@ async def _visible(session: AsyncSession, principal: Principal, key: uuid.UUID) 
     return network
 
 
-@router.get("/{key}/", responses=ACTION_ERRORS, summary="One external network, with subnets")
-async def get_external_network(
-    request: Request, key: uuid.UUID, principal: CurrentUser, session: SessionDep
-) -> ExternalNetworkRead:
-    return (await _reads(request, session, [await _visible(session, principal, key)]))[0]
+KindRoutes(router, ExternalNetwork, ExternalNetworkRead, _reads).retrieve(
+    "get_external_network", "One external network, with subnets", find=_visible
+)
 
 
 @router.patch(

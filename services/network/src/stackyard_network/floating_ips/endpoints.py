@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy import ColumnElement, select
+from fastapi import APIRouter, Query, Request, status
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import PageDep, paginate
@@ -28,12 +28,12 @@ from stackyard_network.floating_ips.schemas import (
 from stackyard_network.ports.models import Port
 from stackyard_network.resources.access import get_visible, visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
+from stackyard_network.resources.routes import ACCEPTED, KindRoutes, matching
 from stackyard_network.resources.schemas import TenantNames, absolute_url, common_fields
 
 __all__ = ["floating_ip_reads", "router"]
 
 router = APIRouter(prefix="/api/openstack-floating-ips", tags=["openstack-floating-ips"])
-ACCEPTED = {"status": "accepted"}
 
 
 async def floating_ip_reads(
@@ -88,27 +88,23 @@ async def list_floating_ips(
     backend_id: str | None = None,
     state: list[str] | None = Query(default=None),
 ) -> list[FloatingIPRead]:
-    conditions: list[ColumnElement[bool]] = [visible(principal, FloatingIP)]
-    if state:
-        conditions.append(FloatingIP.state.in_(state))
-    for column, value in (
-        (FloatingIP.tenant_uuid, tenant_uuid),
-        (FloatingIP.address, address),
-        (FloatingIP.port_uuid, port_uuid),
-        (FloatingIP.backend_id, backend_id),
-    ):
-        if value is not None:
-            conditions.append(column == value)
-    query = select(FloatingIP).where(*conditions).order_by(FloatingIP.created, FloatingIP.uuid)
+    conditions = matching(
+        FloatingIP,
+        state=state,
+        equal=(
+            (FloatingIP.tenant_uuid, tenant_uuid),
+            (FloatingIP.address, address),
+            (FloatingIP.port_uuid, port_uuid),
+            (FloatingIP.backend_id, backend_id),
+        ),
+    )
+    query = select(FloatingIP).where(visible(principal, FloatingIP), *conditions)
+    query = query.order_by(FloatingIP.created, FloatingIP.uuid)
     return await floating_ip_reads(request, session, await paginate(session, query, page))
 
 
-@router.get("/{key}/", responses=ACTION_ERRORS, summary="One floating IP")
-async def get_floating_ip(
-    request: Request, key: uuid.UUID, principal: CurrentUser, session: SessionDep
-) -> FloatingIPRead:
-    record = await get_visible(session, principal, FloatingIP, key)
-    return (await floating_ip_reads(request, session, [record]))[0]
+routes = KindRoutes(router, FloatingIP, FloatingIPRead, floating_ip_reads)
+routes.retrieve("get_floating_ip", "One floating IP")
 
 
 @router.post(
@@ -159,17 +155,5 @@ for _path, _endpoint, _summary in (
     )
 
 
-@router.delete(
-    "/{key}/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Release the floating IP",
-    response_model=None,
-)
-async def release(key: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
-    record = await get_visible(session, principal, FloatingIP, key, lock=True)
-    await service.release(session, principal, record)
-    return Response(status_code=status.HTTP_202_ACCEPTED)
-
-
+routes.delete("release", "Release the floating IP", service.release)
 add_common_actions(router, "floating_ip")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,8 +26,8 @@ from stackyard_network.networks.schemas import (
     NetworkRead,
     NetworkUpdate,
 )
-from stackyard_network.resources.access import get_visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
+from stackyard_network.resources.routes import KindRoutes, matching
 from stackyard_network.resources.schemas import TenantNames, common_fields
 
 __all__ = ["network_reads", "router"]
@@ -91,73 +91,29 @@ async def list_networks(
                 Network.uuid.in_(repository.shared_with([tenant_uuid])),
             )
         )
-    if name is not None:
-        conditions.append(Network.name.icontains(name, autoescape=True))
-    if state:
-        conditions.append(Network.state.in_(state))
-    for column, value in (
-        (Network.name, name_exact),
-        (Network.backend_id, backend_id),
-        (Network.project_uuid, project_uuid),
-        (Network.customer_uuid, customer_uuid),
-        (Network.is_external, is_external),
-    ):
-        if value is not None:
-            conditions.append(column == value)
+    conditions += matching(
+        Network,
+        name=name,
+        state=state,
+        equal=(
+            (Network.name, name_exact),
+            (Network.backend_id, backend_id),
+            (Network.project_uuid, project_uuid),
+            (Network.customer_uuid, customer_uuid),
+            (Network.is_external, is_external),
+        ),
+    )
     rows = await paginate(session, repository.visible_networks(principal, *conditions), page)
     return await network_reads(request, session, list(rows))
 
 
-@router.get("/{key}/", responses=ACTION_ERRORS, summary="One network")
-async def get_network(
-    request: Request, key: uuid.UUID, principal: CurrentUser, session: SessionDep
-) -> NetworkRead:
-    network = await repository.visible_network(session, principal, key)
-    return (await network_reads(request, session, [network]))[0]
-
-
-@router.post(
-    "/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Create a network in a tenant",
+routes = KindRoutes(router, Network, NetworkRead, network_reads)
+routes.retrieve("get_network", "One network", find=repository.visible_network)
+routes.create(
+    "create_network", "Create a network in a tenant", NetworkCreate, service.create_network
 )
-async def create_network(
-    request: Request, data: NetworkCreate, principal: CurrentUser, session: SessionDep
-) -> NetworkRead:
-    network = await service.create_network(session, principal, data)
-    return (await network_reads(request, session, [network]))[0]
-
-
-@router.patch(
-    "/{key}/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Change name, description or MTU",
+routes.update(
+    "update_network", "Change name, description or MTU", NetworkUpdate, service.update_network
 )
-async def update_network(
-    request: Request,
-    key: uuid.UUID,
-    data: NetworkUpdate,
-    principal: CurrentUser,
-    session: SessionDep,
-) -> NetworkRead:
-    network = await get_visible(session, principal, Network, key, lock=True)
-    network = await service.update_network(session, principal, network, data)
-    return (await network_reads(request, session, [network]))[0]
-
-
-@router.delete(
-    "/{key}/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Delete the network and its subnets",
-    response_model=None,
-)
-async def delete_network(key: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
-    network = await get_visible(session, principal, Network, key, lock=True)
-    await service.delete_network(session, principal, network)
-    return Response(status_code=status.HTTP_202_ACCEPTED)
-
-
+routes.delete("delete_network", "Delete the network and its subnets", service.delete_network)
 add_common_actions(router, "network")

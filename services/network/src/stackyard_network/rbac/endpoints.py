@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Request
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from stackyard_network.rbac.models import KIND, RBACPolicy
 from stackyard_network.rbac.schemas import RBACPolicyCreate, RBACPolicyRead
 from stackyard_network.resources.access import visible, visible_tenant_uuids
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
+from stackyard_network.resources.routes import KindRoutes, matching
 from stackyard_network.resources.schemas import TenantNames, absolute_url, common_fields
 
 __all__ = ["router"]
@@ -89,15 +90,15 @@ async def list_policies(
     target_tenant_uuid: uuid.UUID | None = None,
     tenant_uuid: uuid.UUID | None = None,
 ) -> list[RBACPolicyRead]:
-    conditions: list[ColumnElement[bool]] = [_seen(principal)]
-    for column, value in (
-        (RBACPolicy.network_uuid, network_uuid),
-        (RBACPolicy.target_tenant_uuid, target_tenant_uuid),
-        (RBACPolicy.tenant_uuid, tenant_uuid),
-    ):
-        if value is not None:
-            conditions.append(column == value)
-    query = select(RBACPolicy).where(*conditions).order_by(RBACPolicy.created)
+    conditions = matching(
+        RBACPolicy,
+        equal=(
+            (RBACPolicy.network_uuid, network_uuid),
+            (RBACPolicy.target_tenant_uuid, target_tenant_uuid),
+            (RBACPolicy.tenant_uuid, tenant_uuid),
+        ),
+    )
+    query = select(RBACPolicy).where(_seen(principal), *conditions).order_by(RBACPolicy.created)
     return await policy_reads(request, session, await paginate(session, query, page))
 
 
@@ -111,37 +112,10 @@ async def _visible(session: AsyncSession, principal: Principal, key: uuid.UUID) 
     return policy
 
 
-@router.get("/{key}/", responses=ACTION_ERRORS, summary="One policy")
-async def get_policy(
-    request: Request, key: uuid.UUID, principal: CurrentUser, session: SessionDep
-) -> RBACPolicyRead:
-    return (await policy_reads(request, session, [await _visible(session, principal, key)]))[0]
-
-
-@router.post(
-    "/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Share a network with another tenant",
+routes = KindRoutes(router, RBACPolicy, RBACPolicyRead, policy_reads)
+routes.retrieve("get_policy", "One policy", find=_visible)
+routes.create(
+    "create_policy", "Share a network with another tenant", RBACPolicyCreate, service.create_policy
 )
-async def create_policy(
-    request: Request, data: RBACPolicyCreate, principal: CurrentUser, session: SessionDep
-) -> RBACPolicyRead:
-    policy = await service.create_policy(session, principal, data)
-    return (await policy_reads(request, session, [policy]))[0]
-
-
-@router.delete(
-    "/{key}/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Stop sharing",
-    response_model=None,
-)
-async def delete_policy(key: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
-    policy = await _visible(session, principal, key)
-    await service.delete_policy(session, principal, policy)
-    return Response(status_code=status.HTTP_202_ACCEPTED)
-
-
+routes.delete("delete_policy", "Stop sharing", service.delete_policy, find=_visible)
 add_common_actions(router, "rbac_policy")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy import ColumnElement, select
+from fastapi import APIRouter, Query, Request, status
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import PageDep, paginate
@@ -17,6 +17,7 @@ from stackyard_common.db import SessionDep
 from stackyard_network.cloud import CloudsDep
 from stackyard_network.resources.access import get_visible, visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
+from stackyard_network.resources.routes import ACCEPTED, KindRoutes, matching
 from stackyard_network.resources.schemas import TenantNames, common_fields
 from stackyard_network.routers import service
 from stackyard_network.routers.models import KIND, Router
@@ -31,7 +32,6 @@ from stackyard_network.routers.schemas import (
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/openstack-routers", tags=["openstack-routers"])
-ACCEPTED = {"status": "accepted"}
 
 
 async def router_reads(
@@ -67,63 +67,24 @@ async def list_routers(
     backend_id: str | None = None,
     state: list[str] | None = Query(default=None),
 ) -> list[RouterRead]:
-    conditions: list[ColumnElement[bool]] = [visible(principal, Router)]
-    if name is not None:
-        conditions.append(Router.name.icontains(name, autoescape=True))
-    if state:
-        conditions.append(Router.state.in_(state))
-    if tenant_uuid is not None:
-        conditions.append(Router.tenant_uuid == tenant_uuid)
-    if backend_id is not None:
-        conditions.append(Router.backend_id == backend_id)
-    query = select(Router).where(*conditions).order_by(Router.name, Router.uuid)
+    conditions = matching(
+        Router,
+        name=name,
+        state=state,
+        equal=((Router.tenant_uuid, tenant_uuid), (Router.backend_id, backend_id)),
+    )
+    query = select(Router).where(visible(principal, Router), *conditions)
+    query = query.order_by(Router.name, Router.uuid)
     return await router_reads(request, session, await paginate(session, query, page))
 
 
-@router.get("/{key}/", responses=ACTION_ERRORS, summary="One router")
-async def get_router(
-    request: Request, key: uuid.UUID, principal: CurrentUser, session: SessionDep
-) -> RouterRead:
-    found = await get_visible(session, principal, Router, key)
-    return (await router_reads(request, session, [found]))[0]
-
-
-@router.post(
-    "/", status_code=status.HTTP_202_ACCEPTED, responses=ACTION_ERRORS, summary="Create a router"
+routes = KindRoutes(router, Router, RouterRead, router_reads)
+routes.retrieve("get_router", "One router")
+routes.create("create_router", "Create a router", RouterCreate, service.create_router)
+routes.action("add_interface", "Connect a subnet", RouterInterfaceRequest, service.add_interface)
+routes.action(
+    "remove_interface", "Disconnect a subnet", RouterInterfaceRequest, service.remove_interface
 )
-async def create_router(
-    request: Request, data: RouterCreate, principal: CurrentUser, session: SessionDep
-) -> RouterRead:
-    made = await service.create_router(session, principal, data)
-    return (await router_reads(request, session, [made]))[0]
-
-
-@router.post(
-    "/{key}/add_interface/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Connect a subnet",
-)
-async def add_interface(
-    key: uuid.UUID, data: RouterInterfaceRequest, principal: CurrentUser, session: SessionDep
-) -> dict[str, str]:
-    found = await get_visible(session, principal, Router, key, lock=True)
-    await service.add_interface(session, principal, found, data)
-    return ACCEPTED
-
-
-@router.post(
-    "/{key}/remove_interface/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Disconnect a subnet",
-)
-async def remove_interface(
-    key: uuid.UUID, data: RouterInterfaceRequest, principal: CurrentUser, session: SessionDep
-) -> dict[str, str]:
-    found = await get_visible(session, principal, Router, key, lock=True)
-    await service.remove_interface(session, principal, found, data)
-    return ACCEPTED
 
 
 @router.post(
@@ -144,31 +105,6 @@ async def set_gateway(
     return ACCEPTED
 
 
-@router.post(
-    "/{key}/set_routes/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Replace the static routes",
-)
-async def set_routes(
-    key: uuid.UUID, data: RouterSetRoutesRequest, principal: CurrentUser, session: SessionDep
-) -> dict[str, str]:
-    found = await get_visible(session, principal, Router, key, lock=True)
-    await service.set_routes(session, principal, found, data)
-    return ACCEPTED
-
-
-@router.delete(
-    "/{key}/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Delete the router",
-    response_model=None,
-)
-async def delete_router(key: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
-    found = await get_visible(session, principal, Router, key, lock=True)
-    await service.delete_router(session, principal, found)
-    return Response(status_code=status.HTTP_202_ACCEPTED)
-
-
+routes.action("set_routes", "Replace the static routes", RouterSetRoutesRequest, service.set_routes)
+routes.delete("delete_router", "Delete the router", service.delete_router)
 add_common_actions(router, "router")

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 
 from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import PageDep, paginate
@@ -17,6 +17,7 @@ from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
 from stackyard_network.resources.access import get_visible, visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
+from stackyard_network.resources.routes import KindRoutes, matching
 from stackyard_network.resources.schemas import TenantNames, absolute_url, common_fields
 from stackyard_network.security_groups import service
 from stackyard_network.security_groups.models import KIND, SecurityGroup, SecurityGroupRule
@@ -96,29 +97,22 @@ async def list_groups(
     backend_id: str | None = None,
     state: list[str] | None = Query(default=None),
 ) -> list[SecurityGroupRead]:
-    conditions: list[ColumnElement[bool]] = [visible(principal, SecurityGroup)]
-    if name is not None:
-        conditions.append(SecurityGroup.name.icontains(name, autoescape=True))
-    if state:
-        conditions.append(SecurityGroup.state.in_(state))
-    for column, value in (
-        (SecurityGroup.tenant_uuid, tenant_uuid),
-        (SecurityGroup.name, name_exact),
-        (SecurityGroup.backend_id, backend_id),
-    ):
-        if value is not None:
-            conditions.append(column == value)
-    query = select(SecurityGroup).where(*conditions).order_by(SecurityGroup.name)
+    conditions = matching(
+        SecurityGroup,
+        name=name,
+        state=state,
+        equal=(
+            (SecurityGroup.tenant_uuid, tenant_uuid),
+            (SecurityGroup.name, name_exact),
+            (SecurityGroup.backend_id, backend_id),
+        ),
+    )
+    query = select(SecurityGroup).where(visible(principal, SecurityGroup), *conditions)
+    query = query.order_by(SecurityGroup.name)
     return await group_reads(request, session, await paginate(session, query, page))
 
 
-async def get_group(
-    request: Request, key: uuid.UUID, principal: CurrentUser, session: SessionDep
-) -> SecurityGroupRead:
-    group = await get_visible(session, principal, SecurityGroup, key)
-    return (await group_reads(request, session, [group]))[0]
-
-
+# The groups are read at both paths, under operation ids of their own.
 for _router, _prefix in ((router, "sgp"), (aliases, "security_groups")):
     _router.add_api_route(
         "/",
@@ -128,45 +122,15 @@ for _router, _prefix in ((router, "sgp"), (aliases, "security_groups")):
         summary="Security groups the caller may see",
         operation_id=f"{_prefix}_list",
     )
-    _router.add_api_route(
-        "/{key}/",
-        get_group,
-        methods=["GET"],
-        responses=ACTION_ERRORS,
-        summary="One security group",
-        operation_id=f"{_prefix}_retrieve",
+    KindRoutes(_router, SecurityGroup, SecurityGroupRead, group_reads).retrieve(
+        "get_group", "One security group", operation_id=f"{_prefix}_retrieve"
     )
 
-
-@router.post(
-    "/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Create a security group with rules",
+routes = KindRoutes(router, SecurityGroup, SecurityGroupRead, group_reads)
+routes.create(
+    "create_group", "Create a security group with rules", SecurityGroupCreate, service.create_group
 )
-async def create_group(
-    request: Request, data: SecurityGroupCreate, principal: CurrentUser, session: SessionDep
-) -> SecurityGroupRead:
-    group = await service.create_group(session, principal, data)
-    return (await group_reads(request, session, [group]))[0]
-
-
-@router.patch(
-    "/{key}/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Rename or describe",
-)
-async def update_group(
-    request: Request,
-    key: uuid.UUID,
-    data: SecurityGroupUpdate,
-    principal: CurrentUser,
-    session: SessionDep,
-) -> SecurityGroupRead:
-    group = await get_visible(session, principal, SecurityGroup, key, lock=True)
-    group = await service.update_group(session, principal, group, data)
-    return (await group_reads(request, session, [group]))[0]
+routes.update("update_group", "Rename or describe", SecurityGroupUpdate, service.update_group)
 
 
 @router.post(
@@ -198,17 +162,5 @@ async def remove_rule(
     return Response(status_code=status.HTTP_202_ACCEPTED)
 
 
-@router.delete(
-    "/{key}/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Delete the group",
-    response_model=None,
-)
-async def delete_group(key: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
-    group = await get_visible(session, principal, SecurityGroup, key, lock=True)
-    await service.delete_group(session, principal, group)
-    return Response(status_code=status.HTTP_202_ACCEPTED)
-
-
+routes.delete("delete_group", "Delete the group", service.delete_group)
 add_common_actions(router, "security_group")

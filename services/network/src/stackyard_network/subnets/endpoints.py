@@ -10,16 +10,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy import ColumnElement, select
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.api import PageDep, paginate
 from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
 from stackyard_network.networks.models import Network
-from stackyard_network.resources.access import get_visible, visible
+from stackyard_network.resources.access import visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
+from stackyard_network.resources.routes import KindRoutes, matching
 from stackyard_network.resources.schemas import TenantNames, absolute_url, common_fields
 from stackyard_network.routers.models import Router
 from stackyard_network.subnets import service
@@ -86,70 +87,25 @@ async def list_subnets(
     state: list[str] | None = Query(default=None),
     project_uuid: uuid.UUID | None = None,
 ) -> list[SubnetRead]:
-    conditions: list[ColumnElement[bool]] = [visible(principal, Subnet)]
-    if name is not None:
-        conditions.append(Subnet.name.icontains(name, autoescape=True))
-    if state:
-        conditions.append(Subnet.state.in_(state))
-    for column, value in (
-        (Subnet.tenant_uuid, tenant_uuid),
-        (Subnet.network_uuid, network_uuid),
-        (Subnet.backend_id, backend_id),
-        (Subnet.project_uuid, project_uuid),
-    ):
-        if value is not None:
-            conditions.append(column == value)
-    query = select(Subnet).where(*conditions).order_by(Subnet.name, Subnet.uuid)
+    conditions = matching(
+        Subnet,
+        name=name,
+        state=state,
+        equal=(
+            (Subnet.tenant_uuid, tenant_uuid),
+            (Subnet.network_uuid, network_uuid),
+            (Subnet.backend_id, backend_id),
+            (Subnet.project_uuid, project_uuid),
+        ),
+    )
+    query = select(Subnet).where(visible(principal, Subnet), *conditions)
+    query = query.order_by(Subnet.name, Subnet.uuid)
     return await subnet_reads(request, session, await paginate(session, query, page))
 
 
-@router.get("/{key}/", responses=ACTION_ERRORS, summary="One subnet")
-async def get_subnet(
-    request: Request, key: uuid.UUID, principal: CurrentUser, session: SessionDep
-) -> SubnetRead:
-    subnet = await get_visible(session, principal, Subnet, key)
-    return (await subnet_reads(request, session, [subnet]))[0]
-
-
-@router.post(
-    "/", status_code=status.HTTP_202_ACCEPTED, responses=ACTION_ERRORS, summary="Create a subnet"
-)
-async def create_subnet(
-    request: Request, data: SubnetCreate, principal: CurrentUser, session: SessionDep
-) -> SubnetRead:
-    subnet = await service.create_subnet(session, principal, data)
-    return (await subnet_reads(request, session, [subnet]))[0]
-
-
-@router.patch(
-    "/{key}/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Change the subnet",
-)
-async def update_subnet(
-    request: Request,
-    key: uuid.UUID,
-    data: SubnetUpdate,
-    principal: CurrentUser,
-    session: SessionDep,
-) -> SubnetRead:
-    subnet = await get_visible(session, principal, Subnet, key, lock=True)
-    subnet = await service.update_subnet(session, principal, subnet, data)
-    return (await subnet_reads(request, session, [subnet]))[0]
-
-
-@router.delete(
-    "/{key}/",
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ACTION_ERRORS,
-    summary="Delete the subnet",
-    response_model=None,
-)
-async def delete_subnet(key: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
-    subnet = await get_visible(session, principal, Subnet, key, lock=True)
-    await service.delete_subnet(session, principal, subnet)
-    return Response(status_code=status.HTTP_202_ACCEPTED)
-
-
+routes = KindRoutes(router, Subnet, SubnetRead, subnet_reads)
+routes.retrieve("get_subnet", "One subnet")
+routes.create("create_subnet", "Create a subnet", SubnetCreate, service.create_subnet)
+routes.update("update_subnet", "Change the subnet", SubnetUpdate, service.update_subnet)
+routes.delete("delete_subnet", "Delete the subnet", service.delete_subnet)
 add_common_actions(router, "subnet")
