@@ -122,5 +122,9 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(_request_session)]
-"""The request's session; committed when the endpoint returns without an error."""
+# scope="function": the session ends (commits) when the endpoint returns, before the
+# answer is sent. FastAPI's default ends it after the answer: a caller could get 201,
+# ask again at once and not find the record, and a failing commit would go unseen.
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+"""The request's session; committed when the endpoint returns without an error, before
+the answer is sent (a commit that fails is the answer)."""
