@@ -135,3 +135,53 @@ async def test_a_busy_tenant_refuses_orders_without_changing(tenant_cloud: Tenan
     assert answers[0]["payload"]["order_error"] == "The tenant is CREATION_SCHEDULED."
     assert (await tenant_cloud.tenant_of(resource)).state == "CREATION_SCHEDULED"  # type: ignore[union-attr]
     await _wait_state(tenant_cloud, resource, "OK")
+
+
+async def test_a_default_group_made_again_during_the_teardown_goes_with_the_project(
+    tenant_cloud: TenantCloud,
+) -> None:
+    """Neutron makes a project's `default` group for anyone listing groups with a token
+    of the project: a pull still running when the teardown has deleted the groups brings
+    it back, and it must not outlive the project."""
+    resource, _ = await tenant_cloud.order_tenant("epsilon")
+    tenant = await _wait_state(tenant_cloud, resource, "OK")
+    assert tenant is not None
+    cloud = await tenant_cloud.runtime.clouds.client(tenant_cloud.connection.uuid)
+    project = tenant.backend_id
+    password = tenant_cloud.runtime.box.decrypt(tenant.user_password_encrypted)
+    config = cloud.config.model_copy(
+        update={
+            "username": tenant.user_username,
+            "password": SecretStr(password),
+            "project_name": None,
+            "project_id": project,
+        }
+    )
+    # The users' deletion (which revokes the pull's token) waits a moment, so that the
+    # pull below surely lists between the groups' deletion and the project's.
+    await tenant_cloud.fault(
+        service="identity", method="DELETE", path_regex="/users/", latency_ms=1000
+    )
+    listed_again: list[str] = []
+    async with OpenStackClient(
+        config, transport=httpx.ASGITransport(app=tenant_cloud.emulator)
+    ) as pull_cloud:
+        assert await pull_cloud.network.list_security_groups()  # the pull's token is issued
+        await tenant_cloud.request(
+            "terminate", order_uuid=str(uuid.uuid4()), resource_uuid=resource
+        )
+
+        async def gone() -> bool:
+            record = await tenant_cloud.tenant_of(resource)
+            if (
+                record is not None
+                and record.state == "DELETING"
+                and not listed_again
+                and not await cloud.network.list_security_groups(project_id=project)
+            ):
+                listed_again.extend(g.name for g in await pull_cloud.network.list_security_groups())
+            return record is None
+
+        await tenant_cloud.run_until(gone)
+    assert listed_again == ["default"]
+    assert await tenant_cloud.inventory(project) is None

@@ -86,7 +86,13 @@ async def create_project(ctx: StepContext) -> Mapping[str, Any]:
 
 
 async def delete_project(ctx: StepContext) -> None:
-    """Delete the tenant's project if it exists."""
+    """Delete the tenant's project if it exists, then the security groups still in it.
+
+    Neutron makes a project's `default` group for anyone who lists groups with a token
+    of the project: a pull still running after the groups were deleted brings it back.
+    Deleting the project revokes its tokens, so after that nothing reappears, and the
+    admin sweeps what is there.
+    """
     step = await TenantStep.load(ctx)
     cloud = await step.cloud()
     project_id = ctx.data.get("project_id") or step.tenant.backend_id
@@ -97,6 +103,8 @@ async def delete_project(ctx: StepContext) -> None:
         project_id = found.id if found else ""
     if project_id:
         await cloud.identity.delete_project(project_id)
+        left = await cloud.network.list_security_groups(project_id=project_id)
+        await asyncio.gather(*(cloud.network.delete_security_group(group.id) for group in left))
     await step.save(backend_id="")
 
 
