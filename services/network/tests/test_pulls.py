@@ -16,6 +16,7 @@ from stackyard_common.events.tables import outbox
 from stackyard_common.resources.pulls import pull_settings
 from stackyard_common.sagas import saga_runs
 from stackyard_common.tenants import get_tenant
+from stackyard_network.floating_ips.models import FloatingIP
 from stackyard_network.ports.models import Port
 from stackyard_network.pulls.importing import import_on_ok, pull_tenant_networks
 from stackyard_network.pulls.tenant import pull_tenant_network
@@ -297,3 +298,26 @@ async def test_a_pull_costs_a_few_statements_whatever_the_number_of_records(net:
     async with net.database.session() as session:
         restored = await session.scalar(select(Port.name).where(Port.backend_id == ports[5].id))
     assert restored == "p5"
+
+    # Floating IPs show the ports they point at, found in one query for them all.
+    router = await cloud.create_router("edge", external_network_id=net.public_network)
+    await cloud.add_router_interface(router.id, subnet_id=subnet.id)
+    await pulled()
+
+    async def floating_pulled(on: list[Any]) -> int:
+        for port in on:
+            await cloud.create_floating_ip(net.public_network, port_id=port.id)
+        report = await pulled()
+        assert report["floating_ip"]["created"] == len(on)
+        return statements.count("SELECT")
+
+    assert await floating_pulled(ports[10:12]) == await floating_pulled(ports[12:17])
+    async with net.database.session() as session:
+        rows = await session.execute(
+            select(FloatingIP.port_backend_id, FloatingIP.port_uuid).where(
+                FloatingIP.tenant_uuid == tenant.uuid
+            )
+        )
+        links = dict(rows.all())
+        by_backend = dict((await session.execute(select(Port.backend_id, Port.uuid))).all())
+    assert links == {port.id: by_backend[port.id] for port in ports[10:17]}

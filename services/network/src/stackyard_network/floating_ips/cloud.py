@@ -4,6 +4,10 @@ serve compute's synchronous calls too."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Collection
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,31 +18,47 @@ from stackyard_network.floating_ips.models import FloatingIP
 from stackyard_network.ports.models import Port
 from stackyard_network.resources.operations import Operation, Outcome, gone, operation
 
-__all__ = ["allocate", "apply_floating_ip"]
+__all__ = ["PortLink", "allocate", "apply_floating_ip", "copy_floating_ip", "port_links"]
 
 
-async def apply_floating_ip(
-    session: AsyncSession, record: FloatingIP, found: CloudFloatingIP
-) -> None:
-    """Copy what the cloud says about a floating IP onto its record (and the port it
-    points at, when this service knows that port)."""
+PortLink = tuple[uuid.UUID, str]
+"""What a floating IP's record shows of the port it points at: its record's uuid and
+its device id."""
+
+
+async def port_links(session: AsyncSession, backend_ids: Collection[str]) -> dict[str, PortLink]:
+    """The records of the ports with these cloud ids that this service knows, by cloud
+    id, in one query."""
+    if not backend_ids:
+        return {}
+    rows = await session.execute(
+        select(Port.backend_id, Port.uuid, Port.device_id).where(
+            Port.backend_id.in_(list(backend_ids))
+        )
+    )
+    return {backend_id: (key, device_id) for backend_id, key, device_id in rows}
+
+
+def copy_floating_ip(record: Any, found: CloudFloatingIP, port: PortLink | None) -> None:
+    """Copy what the cloud says about a floating IP onto its record, with `port`: the
+    record of the port it points at, when this service knows that port."""
     record.backend_id = found.id
     record.address = found.floating_ip_address
     record.backend_network_id = found.floating_network_id
     record.runtime_state = found.status or ""
     record.fixed_ip_address = found.fixed_ip_address
     record.port_backend_id = found.port_id or ""
-    record.port_uuid, record.device_id = None, ""
-    if found.port_id:
-        port = (
-            (await session.execute(select(Port).where(Port.backend_id == found.port_id)))
-            .scalars()
-            .first()
-        )
-        if port is not None:
-            record.port_uuid, record.device_id = port.uuid, port.device_id
+    record.port_uuid, record.device_id = port if port and found.port_id else (None, "")
     if not record.description:
         record.description = found.description
+
+
+async def apply_floating_ip(
+    session: AsyncSession, record: FloatingIP, found: CloudFloatingIP
+) -> None:
+    """`copy_floating_ip`, looking up the port it points at."""
+    links = await port_links(session, [found.port_id] if found.port_id else [])
+    copy_floating_ip(record, found, links.get(found.port_id or ""))
 
 
 async def allocate(

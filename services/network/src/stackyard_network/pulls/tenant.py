@@ -41,7 +41,7 @@ from stackyard_common.resources.pulls import (
 )
 from stackyard_common.tenants import TenantRecord
 from stackyard_network.cloud import Clouds
-from stackyard_network.floating_ips.cloud import apply_floating_ip
+from stackyard_network.floating_ips.cloud import copy_floating_ip, port_links
 from stackyard_network.networks.cloud import apply_network
 from stackyard_network.ports.planning import apply_port
 from stackyard_network.resources.events import CREATED, DELETED, UPDATED, resource_envelope
@@ -348,8 +348,11 @@ async def pull_tenant_network(
     users_ports = [p for p in ports if not p.device_owner.startswith("network:")]
     report["port"], _ = await _reconcile(session, tenant, "port", users_ports, port_apply, now)
 
+    # The ports floating IPs point at, read together (the ports' records are written).
+    links = await port_links(session, {item.port_id for item in floating if item.port_id})
+
     async def floating_apply(record: Any, item: Any) -> None:
-        await apply_floating_ip(session, record, item)
+        copy_floating_ip(record, item, links.get(item.port_id or ""))
 
     report["floating_ip"], _ = await _reconcile(
         session, tenant, "floating_ip", floating, floating_apply, now
