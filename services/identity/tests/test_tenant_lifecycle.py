@@ -23,6 +23,22 @@ async def _wait_state(cloud: TenantCloud, resource: str, *states: str) -> Tenant
     return await cloud.tenant_of(resource)
 
 
+def _as_tenant_user(
+    tenant_cloud: TenantCloud, admin: OpenStackClient, tenant: Tenant
+) -> OpenStackClient:
+    """A client of the emulator signed in as the tenant's own user, in its project."""
+    password = tenant_cloud.runtime.box.decrypt(tenant.user_password_encrypted)
+    config = admin.config.model_copy(
+        update={
+            "username": tenant.user_username,
+            "password": SecretStr(password),
+            "project_name": None,
+            "project_id": tenant.backend_id,
+        }
+    )
+    return OpenStackClient(config, transport=httpx.ASGITransport(app=tenant_cloud.emulator))
+
+
 async def test_new_limits_reach_the_cloud_and_teardown_leaves_nothing(
     tenant_cloud: TenantCloud,
 ) -> None:
@@ -62,18 +78,7 @@ async def test_new_limits_reach_the_cloud_and_teardown_leaves_nothing(
     await cloud.network.create_subnet(extra.id, "10.8.0.0/24", project_id=project)
     # ... and, as the tenant's own user (its credentials work), a server in a server
     # group, a volume and a snapshot of it.
-    password = tenant_cloud.runtime.box.decrypt(tenant.user_password_encrypted)
-    config = cloud.config.model_copy(
-        update={
-            "username": tenant.user_username,
-            "password": SecretStr(password),
-            "project_name": None,
-            "project_id": project,
-        }
-    )
-    async with OpenStackClient(
-        config, transport=httpx.ASGITransport(app=tenant_cloud.emulator)
-    ) as user_cloud:
+    async with _as_tenant_user(tenant_cloud, cloud, tenant) as user_cloud:
         group = await user_cloud.session.request(
             "compute",
             "POST",
@@ -148,24 +153,13 @@ async def test_a_default_group_made_again_during_the_teardown_goes_with_the_proj
     assert tenant is not None
     cloud = await tenant_cloud.runtime.clouds.client(tenant_cloud.connection.uuid)
     project = tenant.backend_id
-    password = tenant_cloud.runtime.box.decrypt(tenant.user_password_encrypted)
-    config = cloud.config.model_copy(
-        update={
-            "username": tenant.user_username,
-            "password": SecretStr(password),
-            "project_name": None,
-            "project_id": project,
-        }
-    )
     # The users' deletion (which revokes the pull's token) waits a moment, so that the
     # pull below surely lists between the groups' deletion and the project's.
     await tenant_cloud.fault(
         service="identity", method="DELETE", path_regex="/users/", latency_ms=1000
     )
     listed_again: list[str] = []
-    async with OpenStackClient(
-        config, transport=httpx.ASGITransport(app=tenant_cloud.emulator)
-    ) as pull_cloud:
+    async with _as_tenant_user(tenant_cloud, cloud, tenant) as pull_cloud:
         assert await pull_cloud.network.list_security_groups()  # the pull's token is issued
         await tenant_cloud.request(
             "terminate", order_uuid=str(uuid.uuid4()), resource_uuid=resource
