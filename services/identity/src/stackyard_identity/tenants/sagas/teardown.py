@@ -4,7 +4,8 @@ teardown-tenant
  1 mark-deleting            state DELETING
  2..13                      floating IPs, router routes and interfaces, ports, routers,
                             networks, security groups, snapshots, instances, volumes,
-                            server groups, users, the project (`teardown_steps`)
+                            server groups, users, the project and then the security
+                            groups made in it meanwhile (`teardown_steps`)
 14 forget-tenant            the record goes; `tenant.deleted.v1` ends the order
 on failure: the tenant (and its order) end ERRED with the cloud's message; what is left
 is deleted by the next teardown.
