@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request, status
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stackyard_common.api import PageDep, paginate
+from stackyard_common.api import PageDep
 from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
 from stackyard_network.cloud import CloudsDep
@@ -26,7 +26,7 @@ from stackyard_network.floating_ips.schemas import (
     FloatingIPRead,
 )
 from stackyard_network.ports.models import Port
-from stackyard_network.resources.access import get_visible, visible
+from stackyard_network.resources.access import get_visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
 from stackyard_network.resources.routes import ACCEPTED, KindRoutes, matching
 from stackyard_network.resources.schemas import TenantNames, absolute_url, common_fields
@@ -98,9 +98,9 @@ async def list_floating_ips(
             (FloatingIP.backend_id, backend_id),
         ),
     )
-    query = select(FloatingIP).where(visible(principal, FloatingIP), *conditions)
-    query = query.order_by(FloatingIP.created, FloatingIP.uuid)
-    return await floating_ip_reads(request, session, await paginate(session, query, page))
+    return await routes.listed(
+        request, session, principal, page, conditions, FloatingIP.created, FloatingIP.uuid
+    )
 
 
 routes = KindRoutes(router, FloatingIP, FloatingIPRead, floating_ip_reads)

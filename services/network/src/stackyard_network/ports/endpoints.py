@@ -8,16 +8,14 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
 
-from stackyard_common.api import PageDep, paginate
+from stackyard_common.api import PageDep
 from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
 from stackyard_network.ports import service
 from stackyard_network.ports.models import Port
 from stackyard_network.ports.schemas import PortCreate, PortRead, PortUpdate
 from stackyard_network.ports.views import port_reads
-from stackyard_network.resources.access import visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
 from stackyard_network.resources.routes import KindRoutes, matching
 
@@ -52,9 +50,9 @@ async def list_ports(
             (Port.backend_id, backend_id),
         ),
     )
-    query = select(Port).where(visible(principal, Port), *conditions)
-    query = query.order_by(Port.created, Port.uuid)
-    return await port_reads(request, session, await paginate(session, query, page))
+    return await routes.listed(
+        request, session, principal, page, conditions, Port.created, Port.uuid
+    )
 
 
 routes = KindRoutes(router, Port, PortRead, port_reads)

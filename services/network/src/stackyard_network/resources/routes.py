@@ -12,7 +12,7 @@ Every route answers the errors of `ACTION_ERRORS`; records the caller may not se
 404. Update, delete and the actions find the record row-locked. A route's `name` is
 what FastAPI makes its default operation id from, so a kind passes the name its
 hand-written endpoint had. List endpoints stay with their kinds, whose query parameters
-differ; `matching` is the filtering they share.
+differ; `matching` is the filtering they share, and `KindRoutes.listed` their answer.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.api import Page, paginate
 from stackyard_common.auth import CurrentUser, Principal
 from stackyard_common.db import SessionDep
-from stackyard_network.resources.access import get_visible
+from stackyard_network.resources.access import get_visible, visible
 from stackyard_network.resources.actions import ACTION_ERRORS
 
 __all__ = ["ACCEPTED", "Find", "KindRoutes", "Reads", "matching"]
@@ -110,6 +111,21 @@ class KindRoutes(Generic[M, V]):
             name=name,
             operation_id=operation_id,
         )
+
+    async def listed(
+        self,
+        request: Request,
+        session: AsyncSession,
+        principal: Principal,
+        page: Page,
+        conditions: Iterable[ColumnElement[bool]],
+        *order: Any,
+    ) -> list[V]:
+        """A list endpoint's answer: one page (`page`, its headers set) of the records
+        the caller sees that meet `conditions`, in `order`, as views."""
+        query = select(self.model).where(visible(principal, self.model), *conditions)
+        records = await paginate(session, query.order_by(*order), page)
+        return await self.reads(request, session, list(records))
 
     async def _one(self, request: Request, session: AsyncSession, record: M) -> V:
         return (await self.reads(request, session, [record]))[0]

@@ -8,14 +8,13 @@ import uuid
 from collections.abc import Sequence
 
 from fastapi import APIRouter, Query, Request, status
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stackyard_common.api import PageDep, paginate
+from stackyard_common.api import PageDep
 from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
 from stackyard_network.cloud import CloudsDep
-from stackyard_network.resources.access import get_visible, visible
+from stackyard_network.resources.access import get_visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
 from stackyard_network.resources.routes import ACCEPTED, KindRoutes, matching
 from stackyard_network.resources.schemas import TenantNames, common_fields
@@ -73,9 +72,9 @@ async def list_routers(
         state=state,
         equal=((Router.tenant_uuid, tenant_uuid), (Router.backend_id, backend_id)),
     )
-    query = select(Router).where(visible(principal, Router), *conditions)
-    query = query.order_by(Router.name, Router.uuid)
-    return await router_reads(request, session, await paginate(session, query, page))
+    return await routes.listed(
+        request, session, principal, page, conditions, Router.name, Router.uuid
+    )
 
 
 routes = KindRoutes(router, Router, RouterRead, router_reads)

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stackyard_common.api import PageDep, paginate
+from stackyard_common.api import PageDep
 from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
-from stackyard_network.resources.access import get_visible, visible
+from stackyard_network.resources.access import get_visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
 from stackyard_network.resources.routes import KindRoutes, matching
 from stackyard_network.resources.schemas import TenantNames, absolute_url, common_fields
@@ -107,9 +107,7 @@ async def list_groups(
             (SecurityGroup.backend_id, backend_id),
         ),
     )
-    query = select(SecurityGroup).where(visible(principal, SecurityGroup), *conditions)
-    query = query.order_by(SecurityGroup.name)
-    return await group_reads(request, session, await paginate(session, query, page))
+    return await routes.listed(request, session, principal, page, conditions, SecurityGroup.name)
 
 
 # The groups are read at both paths, under operation ids of their own.

@@ -14,11 +14,10 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stackyard_common.api import PageDep, paginate
+from stackyard_common.api import PageDep
 from stackyard_common.auth import CurrentUser
 from stackyard_common.db import SessionDep
 from stackyard_network.networks.models import Network
-from stackyard_network.resources.access import visible
 from stackyard_network.resources.actions import ACTION_ERRORS, add_common_actions
 from stackyard_network.resources.routes import KindRoutes, matching
 from stackyard_network.resources.schemas import TenantNames, absolute_url, common_fields
@@ -98,9 +97,9 @@ async def list_subnets(
             (Subnet.project_uuid, project_uuid),
         ),
     )
-    query = select(Subnet).where(visible(principal, Subnet), *conditions)
-    query = query.order_by(Subnet.name, Subnet.uuid)
-    return await subnet_reads(request, session, await paginate(session, query, page))
+    return await routes.listed(
+        request, session, principal, page, conditions, Subnet.name, Subnet.uuid
+    )
 
 
 routes = KindRoutes(router, Subnet, SubnetRead, subnet_reads)
