@@ -164,13 +164,16 @@ async def _console(
         raise Conflict(f"The cloud refused: {error.message}") from error
 
 
-router.add_api_route(
-    "/{instance_uuid}/console/",
-    _console,
-    methods=["GET", "POST"],
-    responses=ERRORS,
-    summary="The VNC console's URL (ALLOW_CUSTOMER_USERS_OPENSTACK_CONSOLE_ACCESS)",
-)
+# One route per method: a route with two methods gets one operation id for both, made
+# from whichever method its set yields first, so the OpenAPI document changed between runs.
+for method in ("GET", "POST"):
+    router.add_api_route(
+        "/{instance_uuid}/console/",
+        _console,
+        methods=[method],
+        responses=ERRORS,
+        summary="The VNC console's URL (ALLOW_CUSTOMER_USERS_OPENSTACK_CONSOLE_ACCESS)",
+    )
 
 
 add_pull_route(
