@@ -21,6 +21,7 @@ from stackyard_common.sagas import StepContext, StepFailed
 from stackyard_identity.tenants.naming import marker, project_name, user_names
 from stackyard_identity.tenants.sagas.context import TenantStep
 from stackyard_identity.tenants.sagas.errors import refusals_fail
+from stackyard_identity.tenants.sagas.network_steps import remove_security_groups
 
 __all__ = [
     "ADMIN_ROLE",
@@ -103,8 +104,7 @@ async def delete_project(ctx: StepContext) -> None:
         project_id = found.id if found else ""
     if project_id:
         await cloud.identity.delete_project(project_id)
-        left = await cloud.network.list_security_groups(project_id=project_id)
-        await asyncio.gather(*(cloud.network.delete_security_group(group.id) for group in left))
+        await remove_security_groups(cloud, project_id)
     await step.save(backend_id="")
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "delete_router",
     "delete_security_groups",
     "group_specs",
+    "remove_security_groups",
 ]
 
 ROUTER_INTERFACE = "network:router_interface"
@@ -125,14 +126,17 @@ async def create_security_groups(ctx: StepContext) -> Mapping[str, Any]:
     return {"security_groups": {spec.name: groups[spec.name].id for spec in specs}}
 
 
+async def remove_security_groups(cloud: OpenStackClient, project_id: str) -> None:
+    """Delete every security group of the project (Neutron's `default` too)."""
+    groups = await cloud.network.list_security_groups(project_id=project_id)
+    await asyncio.gather(*(cloud.network.delete_security_group(group.id) for group in groups))
+
+
 async def delete_security_groups(ctx: StepContext) -> None:
     """Delete every security group of the tenant's project (Neutron's `default` too)."""
     step = await TenantStep.load(ctx)
-    if not step.tenant.backend_id:
-        return
-    cloud = await step.cloud()
-    groups = await cloud.network.list_security_groups(project_id=step.tenant.backend_id)
-    await asyncio.gather(*(cloud.network.delete_security_group(group.id) for group in groups))
+    if step.tenant.backend_id:
+        await remove_security_groups(await step.cloud(), step.tenant.backend_id)
 
 
 @refusals_fail

@@ -15,6 +15,7 @@ from stackyard_common.openstack import OpenStackClient, wait_for_delete
 from stackyard_common.sagas import StepContext
 from stackyard_identity.tenants.sagas.context import TenantStep
 from stackyard_identity.tenants.sagas.keystone import delete_project, delete_users
+from stackyard_identity.tenants.sagas.network_steps import remove_security_groups
 
 __all__ = ["TEARDOWN_STEPS"]
 
@@ -79,11 +80,6 @@ async def networks(cloud: OpenStackClient, project: str) -> None:
         await cloud.network.delete_network(network.id)
 
 
-async def security_groups(cloud: OpenStackClient, project: str) -> None:
-    found = await cloud.network.list_security_groups(project_id=project)
-    await _each(found, lambda group: cloud.network.delete_security_group(group.id))
-
-
 async def snapshots(cloud: OpenStackClient, project: str) -> None:
     async def delete(snapshot_id: str) -> None:
         await cloud.volume.delete_snapshot(snapshot_id)
@@ -133,7 +129,7 @@ TEARDOWN_STEPS: list[tuple[str, Callable[[StepContext], Awaitable[Any]]]] = [
     ("delete-ports", _in_project(ports)),
     ("delete-routers", _in_project(routers)),
     ("delete-networks", _in_project(networks)),
-    ("delete-security-groups", _in_project(security_groups)),
+    ("delete-security-groups", _in_project(remove_security_groups)),
     ("delete-snapshots", _in_project(snapshots)),
     ("delete-instances", _in_project(instances)),
     ("delete-volumes", _in_project(volumes)),
