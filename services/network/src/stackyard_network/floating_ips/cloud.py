@@ -41,14 +41,14 @@ async def port_links(session: AsyncSession, backend_ids: Collection[str]) -> dic
 
 def copy_floating_ip(record: Any, found: CloudFloatingIP, port: PortLink | None) -> None:
     """Copy what the cloud says about a floating IP onto its record, with `port`: the
-    record of the port it points at, when this service knows that port."""
+    record of the port it points at, when it points at one this service knows."""
     record.backend_id = found.id
     record.address = found.floating_ip_address
     record.backend_network_id = found.floating_network_id
     record.runtime_state = found.status or ""
     record.fixed_ip_address = found.fixed_ip_address
     record.port_backend_id = found.port_id or ""
-    record.port_uuid, record.device_id = port if port and found.port_id else (None, "")
+    record.port_uuid, record.device_id = port or (None, "")
     if not record.description:
         record.description = found.description
 
