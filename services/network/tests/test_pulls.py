@@ -6,10 +6,10 @@ missing and removed after the grace period; a pull of a vanished resource errs."
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from stackyard_common.events import Envelope
 from stackyard_common.events.tables import outbox
@@ -298,6 +298,31 @@ async def test_a_pull_costs_a_few_statements_whatever_the_number_of_records(net:
     async with net.database.session() as session:
         restored = await session.scalar(select(Port.name).where(Port.backend_id == ports[5].id))
     assert restored == "p5"
+
+    # A port marked missing is compared although its mark equals the listed revision:
+    # only settled ports are passed over, so one the cloud still has is back.
+    async with net.database.session() as session:
+        await session.execute(
+            update(Port)
+            .where(Port.backend_id == ports[6].id)
+            .values(
+                state="ERRED",
+                error_message="The port is gone from the cloud.",
+                backend_missing_since=datetime.now(UTC),
+                backend_revision=Port.backend_revision,  # kept, not cleared as by other writes
+            )
+        )
+        mark = await session.scalar(
+            select(Port.backend_revision).where(Port.backend_id == ports[6].id)
+        )
+        assert mark is not None
+    report = await pulled()
+    assert report["port"] == {"created": 0, "updated": 0, "missing": 0, "returned": 1, "deleted": 0}
+    async with net.database.session() as session:
+        back = (
+            await session.execute(select(Port).where(Port.backend_id == ports[6].id))
+        ).scalar_one()
+    assert (back.state, back.error_message, back.backend_missing_since) == ("OK", "", None)
 
     # Floating IPs show the ports they point at, found in one query for them all.
     router = await cloud.create_router("edge", external_network_id=net.public_network)

@@ -20,7 +20,6 @@ class Record:
     error_message: str = ""
     backend_missing_since: datetime | None = None
     modified: datetime = field(default_factory=lambda: NOW)
-    backend_revision: str | None = None
 
 
 @dataclass
@@ -98,23 +97,16 @@ def test_stuck_creations_are_the_old_ones_only() -> None:
     assert stuck(result.busy_records, now=NOW, deadline=timedelta(hours=1)) == [old]
 
 
-def test_only_settled_records_at_the_listed_revision_are_passed_over() -> None:
-    kept = Record("a", backend_revision="3")
-    moved = Record("b", backend_revision="3")
-    unmarked = Record("c")
-    erred = Record("d", state="ERRED", backend_revision="3")
-    missing = Record("e", backend_revision="3", backend_missing_since=NOW)
-    busy = Record("f", state="UPDATING", backend_revision="3")
-    found = [Item(key, key, "3") for key in "acdef"] + [Item("b", "b", "4"), Item("g", "g", "1")]
-    same, rest = same_revision(
-        [kept, moved, unmarked, erred, missing, busy], found, revision=lambda item: item.revision
-    )
-    assert same == [kept]
-    assert sorted(item.id for item in rest) == ["b", "c", "d", "e", "f", "g"]
+def test_items_at_their_records_passable_revision_are_passed_over() -> None:
+    # "c" has no passable revision: busy, erred, missing or never marked by a pull.
+    passable = {"a": "3", "b": "3", "c": None}
+    found = [Item("a", "a", "3"), Item("b", "b", "4"), Item("c", "c", "3"), Item("g", "g", "1")]
+    same, rest = same_revision(passable, found, revision=lambda item: item.revision)
+    assert same == {"a"}
+    assert [item.id for item in rest] == ["b", "c", "g"]
 
 
 def test_an_unknown_revision_is_never_the_same() -> None:
-    record = Record("a", backend_revision="3")
-    same, rest = same_revision([record], [Item("a", "a")], revision=lambda item: item.revision)
-    assert same == []
+    same, rest = same_revision({"a": "3"}, [Item("a", "a")], revision=lambda item: item.revision)
+    assert same == set()
     assert [item.id for item in rest] == ["a"]

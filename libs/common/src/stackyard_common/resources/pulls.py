@@ -16,7 +16,7 @@ for record in result.missing: ...  # publish state_changed (ERRED)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -24,7 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import DateTime, String, null
+from sqlalchemy import ColumnElement, DateTime, String, case, null
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stackyard_common.resources.records import BUSY_STATES, ResourceState
@@ -38,6 +38,7 @@ __all__ = [
     "RevisionMark",
     "backend_key",
     "changed_fields",
+    "passable_revision",
     "pull_settings",
     "reconcile",
     "same_revision",
@@ -208,46 +209,39 @@ def reconcile(
     return result
 
 
-class RevisedRecord(Protocol):
-    """What `same_revision` reads on a record."""
-
-    backend_id: str
-    state: str
-    backend_missing_since: datetime | None
-    backend_revision: str | None
-
-
-V = TypeVar("V", bound=RevisedRecord)
+def passable_revision(table: Any) -> ColumnElement[str | None]:
+    """The record's revision mark (`RevisionMark`) where a pull may pass the record over
+    by it, NULL elsewhere: a pull passes over only records that are OK and not marked
+    missing, so busy, erred and missing records are always compared. A column of
+    `table` (a model's table with revision marks), to read beside the marks' keys."""
+    settled = (table.c.state == ResourceState.OK.value) & table.c.backend_missing_since.is_(None)
+    return case((settled, table.c.backend_revision), else_=null())
 
 
 def same_revision(
-    records: Iterable[V],
+    passable: Mapping[str, str | None],
     found: Iterable[Item],
     *,
     revision: Callable[[Item], str | None],
     key: Callable[[Item], str] = backend_key,
-) -> tuple[list[V], list[Item]]:
-    """The records a pull may pass over, and the items still to compare.
+) -> tuple[set[str], list[Item]]:
+    """The backend ids of the records a pull may pass over, and the items still to
+    compare.
 
-    A record is passed over, with its item, when it is OK, not marked missing, and its
-    stored revision (`RevisionMark`) is the item's `revision` (None: unknown, never the
-    same). Everything else goes to `reconcile` as before: busy, erred and missing
-    records, records without a revision, items without a record.
+    `passable` maps backend ids to the records' `passable_revision`. An item whose
+    `revision` equals its record's is passed over; everything else goes to `reconcile`
+    as before: busy, erred and missing records (no passable revision), records without
+    a revision, items without a record, items of unknown revision (None: never the
+    same). Plain values in, so that a tenant's hundreds of marks cost no more than a
+    dictionary lookup each.
     """
-    by_id = {record.backend_id: record for record in records if record.backend_id}
-    settled = ResourceState.OK.value  # read once: the loop runs per port of a tenant
-    same: list[V] = []
+    same: set[str] = set()
     rest: list[Item] = []
     for item in found:
-        record = by_id.get(key(item))
-        if (
-            record is not None
-            and record.backend_revision is not None
-            and record.state == settled
-            and record.backend_missing_since is None
-            and record.backend_revision == revision(item)
-        ):
-            same.append(record)
+        backend_id = key(item)
+        mark = passable.get(backend_id)
+        if mark is not None and mark == revision(item):
+            same.add(backend_id)
         else:
             rest.append(item)
     return same, rest

@@ -35,6 +35,7 @@ from stackyard_common.events import Envelope, publish_many
 from stackyard_common.openstack import Resource
 from stackyard_common.resources.pulls import (
     RevisionMark,
+    passable_revision,
     pull_settings,
     reconcile,
     same_revision,
@@ -59,7 +60,6 @@ Apply = Callable[[Any, Any], Awaitable[None]]
 # are a handful per tenant, and several take values from elsewhere than their own
 # revision (a network's `shared` from RBAC policies, a router's interfaces from ports, a
 # group's rules, a floating IP's port record).
-_MARK_KEYS = ("uuid", "backend_id", "state", "backend_missing_since", "backend_revision")
 
 
 def _neutron_revision(item: Resource) -> str | None:
@@ -119,7 +119,8 @@ def _snapshot(kind: str, record: Any) -> dict[str, Any]:
 class _Reading:
     """The statements reading one kind's records (Core, without the ORM's loading,
     built once): every column of a tenant's records (`:tenant`) or of some of them
-    (`:uuids`), and, for a kind whose model has revision marks, a tenant's marks."""
+    (`:uuids`), and, for a kind whose model has revision marks, a tenant's marks (uuid,
+    backend id, `passable_revision`)."""
 
     keys: list[str]
     whole: Select[Any]
@@ -137,7 +138,7 @@ def _reading(kind: str) -> _Reading:
     uuids = bindparam("uuids", type_=ARRAY(table.c.uuid.type))
     marks = None
     if issubclass(model, RevisionMark):
-        marks = select(*(table.c[name] for name in _MARK_KEYS)).where(tenant)
+        marks = select(table.c.uuid, table.c.backend_id, passable_revision(table)).where(tenant)
     return _Reading(
         [attribute.key for attribute in attributes],
         columns.where(tenant),
@@ -155,22 +156,23 @@ async def _rows(session: AsyncSession, kind: str, tenant: uuid.UUID) -> list[_Ro
 
 async def _rows_to_compare(
     session: AsyncSession, kind: str, tenant: uuid.UUID, found: Sequence[Resource]
-) -> tuple[list[_Row], list[Resource], list[Any]]:
+) -> tuple[list[_Row], list[Resource]]:
     """The tenant's records of a revisioned kind to compare with the cloud (every
-    column) and the items to compare them with; then the records passed over, their
-    revision marks only."""
+    column) and the items to compare them with; the records passed over by their
+    revision are read as marks only, and no further."""
     reading = _reading(kind)
     assert reading.marks is not None  # the caller asks for kinds with marks only
-    # The marks as the database's rows (named like the record's attributes): the
-    # passed-over majority never becomes more than that.
-    marks: Sequence[Any] = (await session.execute(reading.marks, {"tenant": tenant})).all()
-    same, rest = same_revision(marks, found, revision=_neutron_revision)
-    passed = {row.uuid for row in same}
-    wanted = [row.uuid for row in marks if row.uuid not in passed]
+    # Unpacked, never read by attribute name (that costs more per row than a tenant's
+    # ports can afford: they come by the hundred).
+    marks = (await session.execute(reading.marks, {"tenant": tenant})).all()
+    same, rest = same_revision(
+        {backend_id: mark for _, backend_id, mark in marks}, found, revision=_neutron_revision
+    )
+    wanted = [key for key, backend_id, _ in marks if backend_id not in same]
     if not wanted:
-        return [], rest, same
+        return [], rest
     whole = await session.execute(reading.some, {"uuids": wanted})
-    return [_Row(reading.keys, row) for row in whole.all()], rest, same
+    return [_Row(reading.keys, row) for row in whole.all()], rest
 
 
 async def _write(session: AsyncSession, model: type[Any], rows: Sequence[_Row]) -> None:
@@ -196,12 +198,11 @@ async def _reconcile(
     **defaults: Any,
 ) -> tuple[dict[str, int], list[Any]]:
     """Bring the tenant's records of `kind` in step with `found`; the counts, and the
-    records there are now (those passed over by their revision with their marks only)."""
+    records there are now (of a kind with revision marks: those compared only)."""
     model = KINDS[kind].model
     revisioned = _reading(kind).marks is not None
-    same: list[Any] = []
     if revisioned:
-        records, found, same = await _rows_to_compare(session, kind, tenant.uuid, found)
+        records, found = await _rows_to_compare(session, kind, tenant.uuid, found)
     else:
         records = await _rows(session, kind, tenant.uuid)
 
@@ -273,7 +274,7 @@ async def _reconcile(
     events.extend(resource_envelope(kind, CREATED, record) for record in created)
     counts["created"] = len(created)
     await publish_many(session, events)
-    return counts, [*kept, *created, *same]
+    return counts, [*kept, *created]
 
 
 def _own(items: Sequence[Any], project_id: str) -> list[Any]:
