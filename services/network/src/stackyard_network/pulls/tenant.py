@@ -56,11 +56,6 @@ __all__ = ["pull_tenant_network"]
 
 Apply = Callable[[Any, Any], Awaitable[None]]
 
-# Only ports keep a revision mark (their model mixes in `RevisionMark`): the other kinds
-# are a handful per tenant, and several take values from elsewhere than their own
-# revision (a network's `shared` from RBAC policies, a router's interfaces from ports, a
-# group's rules, a floating IP's port record).
-
 
 def _neutron_revision(item: Resource) -> str | None:
     """Neutron's revision of `item`, with its status beside it: agents report status,
@@ -137,6 +132,10 @@ def _reading(kind: str) -> _Reading:
     tenant = table.c.tenant_uuid == bindparam("tenant")
     uuids = bindparam("uuids", type_=ARRAY(table.c.uuid.type))
     marks = None
+    # Only ports keep a revision mark (their model mixes in `RevisionMark`): the other kinds
+    # are a handful per tenant, and several take values from elsewhere than their own
+    # revision (a network's `shared` from RBAC policies, a router's interfaces from ports, a
+    # group's rules, a floating IP's port record).
     if issubclass(model, RevisionMark):
         marks = select(table.c.uuid, table.c.backend_id, passable_revision(table)).where(tenant)
     return _Reading(
