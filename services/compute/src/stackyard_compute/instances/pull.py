@@ -39,8 +39,8 @@ from stackyard_compute.common.runtime import CloudClients
 from stackyard_compute.instances.events import DELETED, STATE_CHANGED, instance_envelope
 from stackyard_compute.instances.pull_rows import (
     PulledInstance,
+    delete_rows,
     locked_rows,
-    whole_records,
     write_rows,
 )
 from stackyard_compute.instances.server_values import (
@@ -115,11 +115,8 @@ async def pull_tenant_instances(
     )
     written = [*result.changed, *result.missing, *result.returned]
     written += [creation.record for creation in ended]
-    await write_rows(session, written)
-    records = await whole_records(session, [row.uuid for row in [*written, *result.expired]])
-    for row in result.expired:
-        await session.delete(records[row.uuid])
-    await session.flush()
+    records = await write_rows(session, written)
+    records.update(await delete_rows(session, [row.uuid for row in result.expired]))
 
     def announce(group: list[PulledInstance], kind: str, **extra: Any) -> list[Envelope]:
         return [instance_envelope(kind, records[row.uuid], **extra) for row in group]

@@ -1,7 +1,8 @@
 """What a pull reads and writes of a tenant's instances: only the columns it compares
 and owns, read row-locked in one query and written back in one statement, so that a
-pull of a hundred unchanged instances costs two round trips and no ORM objects. Whole
-records are loaded only for the instances whose change is announced."""
+pull of a hundred unchanged instances costs two round trips and no ORM objects. The
+write (and the deletion of expired instances) hands back the whole records, for the
+events announcing the change, with no further read."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.resources.bulk import delete_returning, record_of, update_returning
 from stackyard_compute.instances.models import Instance
 
-__all__ = ["PulledInstance", "locked_rows", "whole_records", "write_rows"]
+__all__ = ["PulledInstance", "delete_rows", "locked_rows", "write_rows"]
 
 
 @dataclass
@@ -52,7 +54,6 @@ _LOCKED_ROWS = (
     .order_by(_TABLE.c.uuid)
     .with_for_update()
 )
-_WRITE = update(_TABLE).where(_TABLE.c.uuid == bindparam("_uuid"))
 
 
 async def locked_rows(session: AsyncSession, tenant: uuid.UUID) -> list[PulledInstance]:
@@ -62,33 +63,26 @@ async def locked_rows(session: AsyncSession, tenant: uuid.UUID) -> list[PulledIn
     return [PulledInstance(*row) for row in rows]
 
 
-async def write_rows(session: AsyncSession, rows: Sequence[PulledInstance]) -> None:
-    """Write the pulled columns of `rows` back, in one statement."""
-    if not rows:
-        return
+async def write_rows(
+    session: AsyncSession, rows: Sequence[PulledInstance]
+) -> dict[uuid.UUID, Instance]:
+    """Write the pulled columns of `rows` back, in one statement; the whole records as
+    they are now (not in the session: for their events)."""
     stamp = datetime.now(UTC)
-    await session.execute(
-        _WRITE,
+    written = await update_returning(
+        session,
+        _TABLE,
         [
-            {
-                "_uuid": row.uuid,
-                "modified": stamp,
-                **{name: getattr(row, name) for name in _WRITTEN},
-            }
+            {"uuid": row.uuid, "modified": stamp, **{name: getattr(row, name) for name in _WRITTEN}}
             for row in rows
         ],
     )
+    return {record.uuid: record for record in (record_of(Instance, row) for row in written)}
 
 
-async def whole_records(
+async def delete_rows(
     session: AsyncSession, keys: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Instance]:
-    """The instances `keys` as they are now (for their events)."""
-    if not keys:
-        return {}
-    found = await session.execute(
-        select(Instance)
-        .where(Instance.uuid.in_(list(keys)))
-        .execution_options(populate_existing=True)
-    )
-    return {record.uuid: record for record in found.scalars()}
+    """Delete the instances `keys`, in one statement; the whole records as they were."""
+    gone = await delete_returning(session, _TABLE, keys)
+    return {record.uuid: record for record in (record_of(Instance, row) for row in gone)}

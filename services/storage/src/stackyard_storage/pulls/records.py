@@ -8,8 +8,8 @@ ended would look gone from the cloud, a size just grown would shrink back).
 
 Only the columns the pull compares and owns are read, as plain rows (no ORM objects),
 with whether each is fresh in that sense, in one query; the rows that differ are
-written back in one statement, and whole records are loaded only for those whose
-change is announced.
+written back in one statement, which hands back the whole records for the events
+announcing the change (the expired ones come back whole from their deletion).
 
 Busy records are left to the work in flight, unless they have been in creation longer
 than the deadline with no live saga (`liveness`): those end ERRED, and so does their
@@ -25,10 +25,11 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Interval, Select, bindparam, delete, func, select, update
+from sqlalchemy import Interval, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.events import Envelope
+from stackyard_common.resources.bulk import delete_returning, record_of, update_returning
 from stackyard_common.resources.pulls import PullSettings, reconcile, stuck
 from stackyard_common.resources.records import ResourceState
 from stackyard_storage.pulls.kinds import PullKind
@@ -101,16 +102,16 @@ async def _locked_rows(
     return rows, fresh
 
 
-async def _write(session: AsyncSession, kind: PullKind, rows: Sequence[PulledRow]) -> None:
-    """Write the pulled columns of `rows` back, in one statement (`modified` follows)."""
-    if not rows:
-        return
-    table = kind.model.__table__
+async def _write(session: AsyncSession, kind: PullKind, rows: Sequence[PulledRow]) -> list[Any]:
+    """Write the pulled columns of `rows` back, in one statement (`modified` follows);
+    the whole records as they are now (not in the session: for their events)."""
     written = (*_MARKS, *kind.compared)
-    await session.execute(
-        update(table).where(table.c.uuid == bindparam("_uuid")),
-        [{"_uuid": row.uuid, **{name: getattr(row, name) for name in written}} for row in rows],
+    now = await update_returning(
+        session,
+        kind.model.__table__,
+        [{"uuid": row.uuid, **{name: getattr(row, name) for name in written}} for row in rows],
     )
+    return [record_of(kind.model, row) for row in now]
 
 
 async def compare_kind(
@@ -126,7 +127,6 @@ async def compare_kind(
     """Compare `tenant`'s records of `kind` with `found` (listed from `listing_began`,
     on our clock); what differs is written, expired records deleted, and the events
     made (not yet published)."""
-    model = kind.model
     rows, fresh = await _locked_rows(session, kind, tenant, listing_began)
     if fresh:
         fresh_ids = {row.backend_id for row in fresh if row.backend_id}
@@ -143,18 +143,11 @@ async def compare_kind(
     erred = await _end_stuck(session, kind, result.busy_records, now, settings)
     pull.counts["stuck"] = len(erred)
     announced = [*result.changed, *result.missing, *result.returned]
-    await _write(session, kind, [*announced, *(row for row, _ in erred)])
-    keys = [row.uuid for row in [*announced, *result.expired, *(row for row, _ in erred)]]
-    if not keys:
-        return pull
-    records = {
-        record.uuid: record
-        for record in (
-            await session.execute(
-                select(model).where(model.uuid.in_(keys)).execution_options(populate_existing=True)
-            )
-        ).scalars()
-    }
+    written = await _write(session, kind, [*announced, *(row for row, _ in erred)])
+    expired = [row.uuid for row in result.expired]
+    gone = await delete_returning(session, kind.model.__table__, expired)
+    gone_records = [record_of(kind.model, row) for row in gone]
+    records = {record.uuid: record for record in [*written, *gone_records]}
     for row in announced:
         pull.events.append(kind.event(kind.state_changed, records[row.uuid]))
     for row in result.expired:
@@ -162,11 +155,6 @@ async def compare_kind(
     for row, order in erred:
         extra = {"order_result": "erred"} if order else {}
         pull.events.append(kind.event(kind.state_changed, records[row.uuid], order, **extra))
-    if result.expired:
-        expired = [row.uuid for row in result.expired]
-        await session.execute(delete(model).where(model.uuid.in_(expired)))
-        for key in expired:
-            session.expunge(records[key])
     return pull
 
 
