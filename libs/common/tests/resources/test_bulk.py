@@ -11,7 +11,7 @@ from sqlalchemy import DateTime, String, Uuid, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from stackyard_common.db import Database, service_metadata
-from stackyard_common.resources.bulk import delete_returning, record_of, update_returning
+from stackyard_common.resources.bulk import delete_records, update_records
 from stackyard_common.settings import Settings
 
 SERVICE = "network"
@@ -33,7 +33,6 @@ class Thing(_Base):
     )
 
 
-TABLE = Thing.__table__
 EARLIER = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -58,20 +57,19 @@ async def _things(db: Database, *names: str) -> list[uuid.UUID]:
     return keys
 
 
-async def test_update_returning_writes_the_named_rows_and_hands_them_back_whole(
+async def test_update_records_writes_the_named_rows_and_hands_them_back_whole(
     db: Database,
 ) -> None:
     first, second, untouched = await _things(db, "a", "b", "c")
     async with db.session() as session:
-        written = await update_returning(
+        by_key = await update_records(
             session,
-            TABLE,
+            Thing,
             [
                 {"uuid": first, "name": "a2", "gone_since": None},
                 {"uuid": second, "name": "b2", "gone_since": None},
             ],
         )
-    by_key = {row.uuid: row for row in written}
     assert set(by_key) == {first, second}
     assert (by_key[first].name, by_key[first].owner) == ("a2", "ops")
     assert by_key[second].gone_since is None  # a column of NULLs only is written too
@@ -82,22 +80,24 @@ async def test_update_returning_writes_the_named_rows_and_hands_them_back_whole(
     assert stored == {first: "a2", second: "b2", untouched: "c"}
 
 
-async def test_update_returning_refuses_rows_naming_different_columns(db: Database) -> None:
+async def test_update_records_refuses_rows_naming_different_columns(db: Database) -> None:
     first, second = await _things(db, "a", "b")
     async with db.session() as session:
         with pytest.raises(ValueError, match="same columns"):
-            await update_returning(
-                session, TABLE, [{"uuid": first, "name": "x"}, {"uuid": second, "owner": "y"}]
+            await update_records(
+                session, Thing, [{"uuid": first, "name": "x"}, {"uuid": second, "owner": "y"}]
             )
-        assert await update_returning(session, TABLE, []) == []
+        assert await update_records(session, Thing, []) == {}
 
 
-async def test_delete_returning_hands_back_the_rows_as_they_were(db: Database) -> None:
+async def test_delete_records_hands_back_the_rows_as_they_were(db: Database) -> None:
     first, kept = await _things(db, "a", "b")
     async with db.session() as session:
-        gone = await delete_returning(session, TABLE, [first])
-    assert [(row.uuid, row.name, row.gone_since) for row in gone] == [(first, "a", EARLIER)]
-    record = record_of(Thing, gone[0])
+        gone = await delete_records(session, Thing, [first])
+    assert [(row.uuid, row.name, row.gone_since) for row in gone.values()] == [
+        (first, "a", EARLIER)
+    ]
+    record = gone[first]
     assert (record.uuid, record.name, record.owner) == (first, "a", "ops")
     async with db.session() as session:
         assert list(await session.scalars(select(Thing.uuid))) == [kept]

@@ -1,10 +1,10 @@
-"""Many rows of one table written by key in one statement each way, for the pulls: the
-rows come back as they are after the write, every column, so that the events about
-them need no second read.
+"""Many records of one model written by key in one statement each way, for the pulls:
+the records come back whole (every column, outside any session) as they are after the
+write, so that the events about them need no second read.
 
 ```python
-now = await update_returning(session, table, [{"uuid": key, "name": "web-2"}, ...])
-gone = await delete_returning(session, table, [key, ...])
+now = await update_records(session, Instance, [{"uuid": key, "name": "web-2"}, ...])
+gone = await delete_records(session, Instance, [key, ...])
 ```
 """
 
@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Row, Table, Update, bindparam, column, delete, func, inspect, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-__all__ = ["delete_returning", "record_of", "update_returning"]
+__all__ = ["delete_records", "update_records"]
 
 M = TypeVar("M")
 
@@ -43,37 +43,43 @@ def _update_from_arrays(table: Table, key: str, names: tuple[str, ...]) -> Updat
     )
 
 
-async def update_returning(
-    session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]], *, key: str = "uuid"
-) -> list[Row[Any]]:
-    """Give each row of `table` whose `key` column equals a mapping's `key` the
-    mapping's other values, in one statement; the rows written, every column, in no
-    particular order. Every mapping names the same columns; columns updated on every
-    write (`onupdate`, such as `modified`) follow unless named."""
+def _table(model: type[Any]) -> Table:
+    return cast(Table, inspect(model).local_table)
+
+
+def _records(model: type[M], rows: Sequence[Row[Any]], key: str) -> dict[Any, M]:
+    """Records of `model` (outside any session) holding `rows`' columns, by `key`."""
+    attributes = [
+        (attribute.key, attribute.columns[0]) for attribute in inspect(model).column_attrs
+    ]
+    records = (model(**{name: row._mapping[column] for name, column in attributes}) for row in rows)
+    return {getattr(record, key): record for record in records}
+
+
+async def update_records(
+    session: AsyncSession, model: type[M], rows: Sequence[Mapping[str, Any]], *, key: str = "uuid"
+) -> dict[Any, M]:
+    """Give each record of `model` whose `key` equals a mapping's `key` the mapping's
+    other values, in one statement; the records written, whole, by key. Every mapping
+    names the same columns; columns updated on every write (`onupdate`, such as
+    `modified`) follow unless named."""
     if not rows:
-        return []
+        return {}
     names = tuple(name for name in rows[0] if name != key)
     if any(set(row) != set(rows[0]) for row in rows):
         raise ValueError("every row must name the same columns")
     arrays = {f"_w_{name}": [row[name] for row in rows] for name in (key, *names)}
-    found = await session.execute(_update_from_arrays(table, key, names), arrays)
-    return list(found.all())
+    found = await session.execute(_update_from_arrays(_table(model), key, names), arrays)
+    return _records(model, found.all(), key)
 
 
-async def delete_returning(
-    session: AsyncSession, table: Table, keys: Sequence[Any], *, key: str = "uuid"
-) -> list[Row[Any]]:
-    """Delete the rows of `table` whose `key` column is one of `keys`, in one statement;
-    the rows deleted, every column, as they were."""
+async def delete_records(
+    session: AsyncSession, model: type[M], keys: Sequence[Any], *, key: str = "uuid"
+) -> dict[Any, M]:
+    """Delete the records of `model` whose `key` is one of `keys`, in one statement; the
+    records deleted, whole, as they were, by key."""
     if not keys:
-        return []
+        return {}
+    table = _table(model)
     statement = delete(table).where(table.c[key].in_(list(keys))).returning(*table.c)
-    return list((await session.execute(statement)).all())
-
-
-def record_of(model: type[M], row: Row[Any]) -> M:
-    """A record of `model` (not in any session) holding `row`'s columns, every column
-    of the model's table: what event builders read of a record, without loading one."""
-    mapping = row._mapping
-    attributes = inspect(model).column_attrs
-    return model(**{attribute.key: mapping[attribute.columns[0]] for attribute in attributes})
+    return _records(model, (await session.execute(statement)).all(), key)

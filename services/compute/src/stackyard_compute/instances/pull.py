@@ -32,14 +32,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.events import Envelope, publish_many
 from stackyard_common.openstack.compute import Server
+from stackyard_common.resources.bulk import delete_records
 from stackyard_common.resources.pulls import PullSettings, pull_settings, reconcile, stuck
 from stackyard_common.resources.records import SETTLED_STATES
 from stackyard_common.tenants import TenantRecord
 from stackyard_compute.common.runtime import CloudClients
 from stackyard_compute.instances.events import DELETED, STATE_CHANGED, instance_envelope
+from stackyard_compute.instances.models import Instance
 from stackyard_compute.instances.pull_rows import (
     PulledInstance,
-    delete_rows,
     locked_rows,
     write_rows,
 )
@@ -116,7 +117,7 @@ async def pull_tenant_instances(
     written = [*result.changed, *result.missing, *result.returned]
     written += [creation.record for creation in ended]
     records = await write_rows(session, written)
-    records.update(await delete_rows(session, [row.uuid for row in result.expired]))
+    records.update(await delete_records(session, Instance, [row.uuid for row in result.expired]))
 
     def announce(group: list[PulledInstance], kind: str, **extra: Any) -> list[Envelope]:
         return [instance_envelope(kind, records[row.uuid], **extra) for row in group]

@@ -1,8 +1,8 @@
 """What a pull reads and writes of a tenant's instances: only the columns it compares
 and owns, read row-locked in one query and written back in one statement, so that a
 pull of a hundred unchanged instances costs two round trips and no ORM objects. The
-write (and the deletion of expired instances) hands back the whole records, for the
-events announcing the change, with no further read."""
+write hands back the whole records, for the events announcing the change, with no
+further read."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from typing import cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stackyard_common.resources.bulk import delete_returning, record_of, update_returning
+from stackyard_common.resources.bulk import update_records
 from stackyard_compute.instances.models import Instance
 
-__all__ = ["PulledInstance", "delete_rows", "locked_rows", "write_rows"]
+__all__ = ["PulledInstance", "locked_rows", "write_rows"]
 
 
 @dataclass
@@ -69,20 +69,11 @@ async def write_rows(
     """Write the pulled columns of `rows` back, in one statement; the whole records as
     they are now (not in the session: for their events)."""
     stamp = datetime.now(UTC)
-    written = await update_returning(
+    return await update_records(
         session,
-        _TABLE,
+        Instance,
         [
             {"uuid": row.uuid, "modified": stamp, **{name: getattr(row, name) for name in _WRITTEN}}
             for row in rows
         ],
     )
-    return {record.uuid: record for record in (record_of(Instance, row) for row in written)}
-
-
-async def delete_rows(
-    session: AsyncSession, keys: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, Instance]:
-    """Delete the instances `keys`, in one statement; the whole records as they were."""
-    gone = await delete_returning(session, _TABLE, keys)
-    return {record.uuid: record for record in (record_of(Instance, row) for row in gone)}

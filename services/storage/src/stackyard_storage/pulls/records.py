@@ -29,7 +29,7 @@ from sqlalchemy import Interval, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.events import Envelope
-from stackyard_common.resources.bulk import delete_returning, record_of, update_returning
+from stackyard_common.resources.bulk import delete_records, update_records
 from stackyard_common.resources.pulls import PullSettings, reconcile, stuck
 from stackyard_common.resources.records import ResourceState
 from stackyard_storage.pulls.kinds import PullKind
@@ -102,16 +102,17 @@ async def _locked_rows(
     return rows, fresh
 
 
-async def _write(session: AsyncSession, kind: PullKind, rows: Sequence[PulledRow]) -> list[Any]:
+async def _write(
+    session: AsyncSession, kind: PullKind, rows: Sequence[PulledRow]
+) -> dict[uuid.UUID, Any]:
     """Write the pulled columns of `rows` back, in one statement (`modified` follows);
     the whole records as they are now (not in the session: for their events)."""
     written = (*_MARKS, *kind.compared)
-    now = await update_returning(
+    return await update_records(
         session,
-        kind.model.__table__,
+        kind.model,
         [{"uuid": row.uuid, **{name: getattr(row, name) for name in written}} for row in rows],
     )
-    return [record_of(kind.model, row) for row in now]
 
 
 async def compare_kind(
@@ -143,11 +144,9 @@ async def compare_kind(
     erred = await _end_stuck(session, kind, result.busy_records, now, settings)
     pull.counts["stuck"] = len(erred)
     announced = [*result.changed, *result.missing, *result.returned]
-    written = await _write(session, kind, [*announced, *(row for row, _ in erred)])
+    records = await _write(session, kind, [*announced, *(row for row, _ in erred)])
     expired = [row.uuid for row in result.expired]
-    gone = await delete_returning(session, kind.model.__table__, expired)
-    gone_records = [record_of(kind.model, row) for row in gone]
-    records = {record.uuid: record for record in [*written, *gone_records]}
+    records.update(await delete_records(session, kind.model, expired))
     for row in announced:
         pull.events.append(kind.event(kind.state_changed, records[row.uuid]))
     for row in result.expired:
