@@ -3,12 +3,18 @@ ones; and who sees which in `/api/openstack-images/`."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy import func, select
+
+from stackyard_common.events import Envelope
+from stackyard_common.sagas.tables import saga_runs
 from stackyard_common.tenants import get_tenant
 from stackyard_images.images.models import Image
 from stackyard_images.offerings.projection import image_limits
 from stackyard_images.pulls.service import pull_cloud_images, pull_tenant_images
+from stackyard_images.pulls.tasks import PROPERTIES_PULLED, STATE_CHANGED, on_tenant_event
 from stackyard_images.settings import ImagesSettings
 
 from .conftest import Images, Tenant
@@ -79,3 +85,42 @@ async def test_limits_fall_back_on_the_settings(images: Images, tenant: Tenant) 
         assert record is not None
         limits = await image_limits(session, record, fallback)
     assert (limits.count, limits.size) == (5, None)
+
+
+async def _pulls_after(images: Images, tenant: Tenant, kind: str, payload: dict[str, Any]) -> int:
+    """The image pulls started for `tenant` once identity's event `kind` is consumed."""
+    envelope = Envelope(
+        type=kind,
+        source="identity",
+        organisation=tenant.customer,
+        project=tenant.project,
+        occurred_at=datetime.now(UTC),
+        payload={
+            "tenant_uuid": str(tenant.uuid),
+            "cloud_connection_uuid": str(images.clouds.connection),
+            "name": tenant.name,
+            "backend_id": tenant.backend_id,
+            **payload,
+        },
+    )
+    async with images.database.session() as session:
+        await on_tenant_event(envelope, session)
+    async with images.database.session() as session:
+        started = await session.scalar(
+            select(func.count())
+            .select_from(saga_runs)
+            .where(saga_runs.c.saga == "pull-images", saga_runs.c.resource_uuid == tenant.uuid)
+        )
+    return int(started or 0)
+
+
+async def test_a_new_tenant_has_its_images_pulled_once(images: Images, tenant: Tenant) -> None:
+    pulled = {"images": [{"id": "a", "name": "cirros"}], "flavors": [{"id": "m1", "name": "m1"}]}
+    # Provisioning pulls the properties while the tenant is CREATING, then turns it OK.
+    creating = {"state": "CREATING", **pulled}
+    assert await _pulls_after(images, tenant, PROPERTIES_PULLED, creating) == 0
+    assert await _pulls_after(images, tenant, STATE_CHANGED, {"state": "OK"}) == 1
+    # Later pulls of an OK tenant's properties that found its images changed pull them.
+    assert await _pulls_after(images, tenant, PROPERTIES_PULLED, {"state": "OK", **pulled}) == 2
+    flavors_only = {"state": "OK", "flavors": pulled["flavors"]}
+    assert await _pulls_after(images, tenant, PROPERTIES_PULLED, flavors_only) == 2

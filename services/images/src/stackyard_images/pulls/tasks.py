@@ -3,7 +3,8 @@ pull (`pull-images`, with the other properties of the specification) of every us
 tenant and of every cloud they live on.
 
     tenant.state_changed.v1 (OK)                 pull-images saga for the tenant
-    tenant.properties_pulled.v1 (with images)    the same (identity's `pull_images`)
+    tenant.properties_pulled.v1 (with images)    the same (identity's `pull_images`), but
+                                                 not while the tenant is CREATING
     tenant.deleted.v1                            the tenant's image records go
 """
 
@@ -37,6 +38,7 @@ log = structlog.get_logger(__name__)
 STATE_CHANGED = "tenant.state_changed.v1"
 PROPERTIES_PULLED = "tenant.properties_pulled.v1"
 DELETED = "tenant.deleted.v1"
+PROVISIONING = "CREATING"
 
 
 def _clouds(services: Mapping[str, Any]) -> CloudAccess:
@@ -77,8 +79,8 @@ pull_images = Saga(
 
 
 async def on_tenant_event(envelope: Envelope, session: AsyncSession) -> None:
-    """Start a pull when a tenant turns OK or identity pulled its images; forget the
-    images of a deleted tenant."""
+    """Start a pull when a tenant turns OK, or when identity pulled the images of a tenant
+    that is not being provisioned; forget the images of a deleted tenant."""
     await apply_tenant_event(envelope, session)  # the projection first: the pull reads it
     tenant = envelope.payload.get("tenant_uuid")
     if not tenant:
@@ -90,7 +92,14 @@ async def on_tenant_event(envelope: Envelope, session: AsyncSession) -> None:
         await forget_tenant_images(session, record.uuid)
         return
     turned_ok = envelope.type == STATE_CHANGED and envelope.payload.get("state") == "OK"
-    pulled = envelope.type == PROPERTIES_PULLED and "images" in envelope.payload
+    # A tenant being provisioned has its properties pulled just before it turns OK, and
+    # turning OK starts a pull of its own: one pull for a new tenant, not two. The event
+    # says the state the tenant was in when it was pulled.
+    pulled = (
+        envelope.type == PROPERTIES_PULLED
+        and "images" in envelope.payload
+        and envelope.payload.get("state") != PROVISIONING
+    )
     if turned_ok or pulled:
         await start_saga(session, pull_images, record.uuid)
 
