@@ -166,9 +166,9 @@ class Images:
         async with self.database.session() as session:
             await apply_order_event(envelope, session)
 
-    async def tenant_event(self, tenant: Tenant, kind: str, state: str = "OK") -> None:
-        """A tenant event from identity, applied to the tenants projection."""
-        envelope = Envelope(
+    def tenant_envelope(self, tenant: Tenant, kind: str, **payload: Any) -> Envelope:
+        """A tenant event from identity, its payload the tenant's (state OK) and `payload`."""
+        return Envelope(
             type=kind,
             source="identity",
             organisation=tenant.customer,
@@ -179,10 +179,15 @@ class Images:
                 "marketplace_resource_uuid": str(tenant.resource),
                 "cloud_connection_uuid": str(self.clouds.connection),
                 "name": tenant.name,
-                "state": state,
+                "state": "OK",
                 "backend_id": tenant.backend_id,
+                **payload,
             },
         )
+
+    async def tenant_event(self, tenant: Tenant, kind: str, state: str = "OK") -> None:
+        """A tenant event from identity, applied to the tenants projection."""
+        envelope = self.tenant_envelope(tenant, kind, state=state)
         async with self.database.session() as session:
             await apply_tenant_event(envelope, session)
 

@@ -3,12 +3,10 @@ ones; and who sees which in `/api/openstack-images/`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
-from stackyard_common.events import Envelope
 from stackyard_common.sagas.tables import saga_runs
 from stackyard_common.tenants import get_tenant
 from stackyard_images.images.models import Image
@@ -89,20 +87,7 @@ async def test_limits_fall_back_on_the_settings(images: Images, tenant: Tenant) 
 
 async def _pulls_after(images: Images, tenant: Tenant, kind: str, payload: dict[str, Any]) -> int:
     """The image pulls started for `tenant` once identity's event `kind` is consumed."""
-    envelope = Envelope(
-        type=kind,
-        source="identity",
-        organisation=tenant.customer,
-        project=tenant.project,
-        occurred_at=datetime.now(UTC),
-        payload={
-            "tenant_uuid": str(tenant.uuid),
-            "cloud_connection_uuid": str(images.clouds.connection),
-            "name": tenant.name,
-            "backend_id": tenant.backend_id,
-            **payload,
-        },
-    )
+    envelope = images.tenant_envelope(tenant, kind, **payload)
     async with images.database.session() as session:
         await on_tenant_event(envelope, session)
     async with images.database.session() as session:
