@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, func, select
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -30,6 +30,7 @@ __all__ = [
     "naming_convention",
     "ping_idle_connections",
     "service_metadata",
+    "transaction_lock",
 ]
 
 naming_convention = {
@@ -81,6 +82,19 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+async def transaction_lock(session: AsyncSession, name: str) -> None:
+    """Hold the lock `name` until `session`'s transaction ends: any other transaction
+    asking for the same name waits until then, and afterwards sees what this one
+    committed. Take it after slow work (cloud calls), just before reading the records
+    the transaction will change, so that it is held for the writes only.
+
+    A PostgreSQL advisory lock on a 64-bit hash of `name`; two names that collide only
+    serialise more. Name a lock by service, purpose and subject, e.g.
+    `"network:external-networks:<connection uuid>"`.
+    """
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(name, 0))))
 
 
 _RETURNED = "stackyard_returned_at"

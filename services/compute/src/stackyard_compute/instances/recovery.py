@@ -27,9 +27,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.db import transaction_lock
 from stackyard_common.openstack import NotFound, OpenStackClient
 from stackyard_common.openstack.compute import Server
 from stackyard_common.resources.records import ResourceState
@@ -76,11 +77,6 @@ def lost_servers(servers: Iterable[Server], known: set[str]) -> list[Server]:
         and server.status not in GOING
         and server.task_state != "deleting"
     ]
-
-
-async def _lock_tenant(session: AsyncSession, tenant: uuid.UUID) -> None:
-    key = func.hashtextextended(f"compute:recover-instances:{tenant}", 0)
-    await session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 class _Lookups:
@@ -211,7 +207,7 @@ async def recover_lost_instances(
     known_before = await known_servers(session, tenant.uuid)
     client = await clouds.client(tenant.uuid)
     servers = await client.compute.list_servers()
-    await _lock_tenant(session, tenant.uuid)
+    await transaction_lock(session, f"compute:recover-instances:{tenant.uuid}")
     lost = lost_servers(servers, known_before | await known_servers(session, tenant.uuid))
     counts = {"imported": 0, "known": len(servers) - len(lost), "skipped": 0}
     if not lost:

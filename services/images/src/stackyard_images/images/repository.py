@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stackyard_common.auth import Principal, visible_filter
+from stackyard_common.db import transaction_lock
 from stackyard_common.tenants import tenants
 from stackyard_images.images.models import Image
 
@@ -87,9 +88,4 @@ async def tenant_usage(
 async def lock_tenant(session: AsyncSession, tenant: uuid.UUID) -> None:
     """Serialise the limit checks of one tenant until the transaction ends, so that two
     requests cannot both take the last place under a limit."""
-    await session.execute(select(func.pg_advisory_xact_lock(_lock_key(tenant))))
-
-
-def _lock_key(tenant: uuid.UUID) -> int:
-    # A signed 64-bit key from the uuid's first half: collisions only serialise more.
-    return int.from_bytes(tenant.bytes[:8], "big", signed=True)
+    await transaction_lock(session, f"images:tenant-limits:{tenant}")

@@ -31,9 +31,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.db import transaction_lock
 from stackyard_common.events import publish_many
 from stackyard_common.openstack.volume import Volume as CloudVolume
 from stackyard_common.resources.records import ResourceState
@@ -92,13 +93,7 @@ async def recover_lost_volumes(
         return {"skipped": "the tenant is not usable"}
     client = await clouds.client(tenant_key(tenant))
     found = await client.volume.list_volumes()
-    await session.execute(
-        select(
-            func.pg_advisory_xact_lock(
-                func.hashtextextended(f"storage:recover-lost-volumes:{record.uuid}", 0)
-            )
-        )
-    )
+    await transaction_lock(session, f"storage:recover-lost-volumes:{record.uuid}")
     known = set(
         (
             await session.execute(
