@@ -5,6 +5,7 @@ missing and removed after the grace period; a pull of a vanished resource errs."
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +17,8 @@ from stackyard_common.events.tables import outbox
 from stackyard_common.resources.pulls import pull_settings
 from stackyard_common.sagas import saga_runs
 from stackyard_common.tenants import get_tenant
+from stackyard_network.external_networks.models import ExternalNetwork, ExternalSubnet
+from stackyard_network.external_networks.sync import pull_external_networks
 from stackyard_network.floating_ips.models import FloatingIP
 from stackyard_network.ports.models import Port
 from stackyard_network.pulls.importing import import_on_ok, pull_tenant_networks
@@ -346,3 +349,38 @@ async def test_a_pull_costs_a_few_statements_whatever_the_number_of_records(net:
         links = dict(rows.all())
         by_backend = dict((await session.execute(select(Port.backend_id, Port.uuid))).all())
     assert links == {port.id: by_backend[port.id] for port in ports[10:17]}
+
+
+async def test_pulls_of_one_cloud_at_once_keep_one_record_per_external_network(
+    net: Net,
+) -> None:
+    # Tenants of a new cloud turn OK together: each one's import pulls the cloud's
+    # external networks, in transactions of their own side by side.
+    connection = uuid.uuid4()
+
+    async def pull() -> None:
+        async with net.database.session() as session:
+            await pull_external_networks(session, net.clouds, connection)
+
+    await asyncio.gather(*(pull() for _ in range(4)))
+    async with net.database.session() as session:
+        networks = (
+            await session.execute(
+                select(ExternalNetwork.backend_id).where(
+                    ExternalNetwork.cloud_connection_uuid == connection
+                )
+            )
+        ).scalars()
+        subnets = (
+            await session.execute(
+                select(ExternalSubnet.backend_id)
+                .join(ExternalNetwork, ExternalNetwork.uuid == ExternalSubnet.network_uuid)
+                .where(ExternalNetwork.cloud_connection_uuid == connection)
+            )
+        ).scalars()
+        names = list(networks)
+        subnet_ids = list(subnets)
+    assert net.public_network in names
+    assert len(names) == len(set(names))
+    assert subnet_ids
+    assert len(subnet_ids) == len(set(subnet_ids))

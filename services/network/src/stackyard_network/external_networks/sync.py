@@ -1,6 +1,10 @@
 """Reading a cloud's external networks and their subnets into records, with the cloud
 connection's admin session: one list of networks, one list of subnets per network,
-compared with the records in one pass (a subnet's `public_ip_range` is kept)."""
+compared with the records in one pass (a subnet's `public_ip_range` is kept).
+
+Tenants of one cloud that turn OK together pull its external networks side by side: the
+records are compared and written under the cloud's lock, taken once the cloud has
+answered, so that each network and subnet has one record whoever pulls at once."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.db import transaction_lock
 from stackyard_common.openstack.network import Subnet
 from stackyard_network.cloud import Clouds
 from stackyard_network.external_networks.models import ExternalNetwork, ExternalSubnet
@@ -22,6 +27,10 @@ async def pull_external_networks(
     """The connection's external networks, as the cloud lists them now."""
     admin = await clouds.admin(connection_uuid)
     found = await admin.network.list_networks(is_external=True)
+    subnets = {
+        network.id: await admin.network.list_subnets(network_id=network.id) for network in found
+    }
+    await transaction_lock(session, f"network:external-networks:{connection_uuid}")
     records = {
         record.backend_id: record
         for record in (
@@ -42,9 +51,7 @@ async def pull_external_networks(
         record.status, record.is_shared = network.status or "", network.shared
         record.is_default = bool(network.raw.get("is_default", False))
         await session.flush()
-        await _pull_subnets(
-            session, record, await admin.network.list_subnets(network_id=network.id)
-        )
+        await _pull_subnets(session, record, subnets[network.id])
         seen.append(record)
     for gone in records.values():
         await session.delete(gone)
