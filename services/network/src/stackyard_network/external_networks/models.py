@@ -12,7 +12,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, Uuid, func
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -25,6 +35,11 @@ class ExternalNetwork(Base):
     """One external network of one cloud connection."""
 
     __tablename__ = "external_networks"
+    __table_args__ = (
+        UniqueConstraint(
+            "cloud_connection_uuid", "backend_id", name="uq_external_networks_cloud_backend"
+        ),
+    )
 
     uuid: Mapped[UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     cloud_connection_uuid: Mapped[UUID] = mapped_column(Uuid, index=True)
@@ -43,6 +58,9 @@ class ExternalSubnet(Base):
     """One subnet of an external network."""
 
     __tablename__ = "external_subnets"
+    __table_args__ = (
+        UniqueConstraint("network_uuid", "backend_id", name="uq_external_subnets_network_backend"),
+    )
 
     uuid: Mapped[UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     network_uuid: Mapped[UUID] = mapped_column(
