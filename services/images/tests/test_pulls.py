@@ -3,6 +3,8 @@ ones; and who sees which in `/api/openstack-images/`."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import Any
 
 from sqlalchemy import func, select
@@ -109,3 +111,29 @@ async def test_a_new_tenant_has_its_images_pulled_once(images: Images, tenant: T
     assert await _pulls_after(images, tenant, PROPERTIES_PULLED, {"state": "OK", **pulled}) == 2
     flavors_only = {"state": "OK", "flavors": pulled["flavors"]}
     assert await _pulls_after(images, tenant, PROPERTIES_PULLED, flavors_only) == 2
+
+
+async def test_pulls_of_one_cloud_at_once_keep_one_record_per_public_image(
+    images: Images,
+) -> None:
+    # Tenants of a new cloud turn OK together: each one's pull reads the cloud's public
+    # images, in transactions of their own side by side.
+    connection = uuid.uuid4()
+    admin = await images.clouds.admin(images.clouds.connection)
+
+    async def pull() -> None:
+        async with images.database.session() as session:
+            await pull_cloud_images(session, admin, connection)
+
+    await asyncio.gather(*(pull() for _ in range(4)))  # none fails on another's insert
+    async with images.database.session() as session:
+        records = (
+            await session.execute(
+                select(Image.backend_id, Image.name).where(
+                    Image.cloud_connection_uuid == connection
+                )
+            )
+        ).all()
+    assert "cirros-0.6.2-x86_64-disk" in {name for _, name in records}
+    backend_ids = [backend_id for backend_id, _ in records]
+    assert len(backend_ids) == len(set(backend_ids))

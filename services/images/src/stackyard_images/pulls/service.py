@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stackyard_common.db import transaction_lock
 from stackyard_common.openstack import OpenStackClient
 from stackyard_common.openstack.image import Image as GlanceImage
 from stackyard_common.tenants import TenantRecord
@@ -74,6 +75,10 @@ async def _sync(
     tenant: TenantRecord | None,
 ) -> PullResult:
     images = {image.id: image for image in listed}
+    # Tenants of one cloud are pulled side by side (fifty turning OK at once each pull the
+    # cloud's public images): one pull at a time compares and writes the cloud's records,
+    # so that each image gets one record.
+    await transaction_lock(session, f"images:cloud-images:{connection}")
     owned = Image.tenant_uuid == tenant.uuid if tenant else Image.tenant_uuid.is_(None)
     found = await session.execute(
         select(Image).where(
