@@ -58,9 +58,8 @@ async def _rows(settings: Settings) -> list[tuple[object, ...]]:
         await database.dispose()
 
 
-def _network(
-    uuid_: uuid.UUID, connection: uuid.UUID, modified: str
-) -> tuple[str, dict[str, object]]:
+def _network(uuid_: uuid.UUID, connection: uuid.UUID, month: int) -> tuple[str, dict[str, object]]:
+    """An external network `ext-1` of `connection`, last modified in `month` of 2026."""
     return (
         "INSERT INTO external_networks (uuid, cloud_connection_uuid, backend_id, name,"
         " description, status, is_shared, is_default, modified)"
@@ -69,7 +68,7 @@ def _network(
         {
             "uuid": uuid_,
             "connection": connection,
-            "modified": datetime(2026, modified, 1, tzinfo=UTC),
+            "modified": datetime(2026, month, 1, tzinfo=UTC),
         },
     )
 
